@@ -192,7 +192,7 @@ export class ReferenceModel implements MvccEngine {
   }
 
   put(key: Uint8Array, value: Uint8Array, opts: PutOptions = {}): PutResult {
-    this.checkPut({ key, value, ...opts });
+    this.checkPut({ key, ...opts });
     const w = { begin: this.rev, subs: 0 };
     const res = this.doPut(w, key, value, opts);
     this.finish(w);
