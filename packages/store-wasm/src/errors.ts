@@ -17,6 +17,7 @@ export type StoreErrorCode =
   | 'RequestTooLarge'
   | 'Closed'
   | 'Corrupt'
+  | 'NoSpace'
   | 'InvalidArgument';
 
 const messages: Record<StoreErrorCode, string> = {
@@ -34,6 +35,7 @@ const messages: Record<StoreErrorCode, string> = {
   RequestTooLarge: 'request is too large',
   Closed: 'store is closed',
   Corrupt: 'data is corrupt',
+  NoSpace: 'mvcc: database space exceeded',
   InvalidArgument: 'invalid argument',
 };
 
