@@ -1,0 +1,138 @@
+import type { MvccEngine } from './engine.js';
+import { isStoreError } from './errors.js';
+import { inRange } from './key-range.js';
+import type { WatchEvent } from './kv.js';
+import type { WatchListener, WatchOptions, Watcher } from './store.js';
+
+interface WatchState {
+  id: number;
+  opts: WatchOptions;
+  listener: WatchListener;
+  /** The next revision this watcher has not yet seen. */
+  next: number;
+}
+
+/** How many history events one catch-up step reads before yielding to other work. */
+const CATCH_UP_CHUNK = 1000;
+
+/**
+ * Delivers changes to watchers, as etcd's watchable store does: a watcher that starts at or before the current
+ * revision is "unsynced" and catches up from history in chunks (yielding between chunks so writers are not starved),
+ * then joins the "synced" set, which receives each write's changes as it is applied.
+ */
+export class WatchHub {
+  private nextId = 1;
+  private readonly synced = new Map<number, WatchState>();
+  private readonly unsynced = new Map<number, WatchState>();
+  private catchUpPending = false;
+  private closed = false;
+
+  constructor(private readonly engine: MvccEngine) {}
+
+  get size(): number {
+    return this.synced.size + this.unsynced.size;
+  }
+
+  watch(opts: WatchOptions, listener: WatchListener): Watcher {
+    const current = this.engine.currentRevision();
+    const start = opts.startRevision && opts.startRevision > 0 ? opts.startRevision : current + 1;
+    const w: WatchState = { id: this.nextId++, opts, listener, next: start };
+    const compacted = this.engine.compactRevision();
+    if (start < compacted) {
+      // Deliver after the caller holds its Watcher, as a stream would.
+      queueMicrotask(() => {
+        if (!this.closed) listener.onCompacted(compacted);
+      });
+      return { id: w.id, cancel: () => {} };
+    }
+    if (start > current) this.synced.set(w.id, w);
+    else {
+      this.unsynced.set(w.id, w);
+      this.scheduleCatchUp();
+    }
+    return {
+      id: w.id,
+      cancel: () => {
+        this.synced.delete(w.id);
+        this.unsynced.delete(w.id);
+      },
+    };
+  }
+
+  /** Called after applying writes that took the store from revision `from - 1` to `to`. */
+  notify(from: number, to: number): void {
+    if (this.synced.size === 0 || to < from) return;
+    let wantPrev = false;
+    for (const w of this.synced.values()) if (w.opts.prevKv) wantPrev = true;
+    const events = this.engine.changes(from, to, { prevKv: wantPrev });
+    for (const w of [...this.synced.values()]) {
+      const mine = this.select(w, events);
+      w.next = to + 1;
+      if (mine.length > 0) this.deliver(w, mine, to);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.synced.clear();
+    this.unsynced.clear();
+  }
+
+  private select(w: WatchState, events: WatchEvent[]): WatchEvent[] {
+    const out: WatchEvent[] = [];
+    const { key, rangeEnd, noPut, noDelete, prevKv } = w.opts;
+    for (const ev of events) {
+      if (ev.kv.modRevision < w.next) continue;
+      if (ev.type === 'PUT' ? noPut : noDelete) continue;
+      if (!inRange(ev.kv.key, key, rangeEnd)) continue;
+      out.push(!prevKv && ev.prevKv ? { type: ev.type, kv: ev.kv } : ev);
+    }
+    return out;
+  }
+
+  private deliver(w: WatchState, events: WatchEvent[], revision: number): void {
+    try {
+      w.listener.onEvents(events, revision);
+    } catch {
+      // A listener that throws loses its watch rather than breaking delivery to everyone else.
+      this.synced.delete(w.id);
+      this.unsynced.delete(w.id);
+    }
+  }
+
+  private scheduleCatchUp(): void {
+    if (this.catchUpPending || this.closed) return;
+    this.catchUpPending = true;
+    setImmediate(() => {
+      this.catchUpPending = false;
+      this.catchUpStep();
+    });
+  }
+
+  private catchUpStep(): void {
+    if (this.closed) return;
+    const current = this.engine.currentRevision();
+    for (const w of [...this.unsynced.values()]) {
+      let events: WatchEvent[];
+      try {
+        events = this.engine.changes(w.next, current, {
+          key: w.opts.key,
+          rangeEnd: w.opts.rangeEnd,
+          prevKv: w.opts.prevKv,
+          limit: CATCH_UP_CHUNK,
+        });
+      } catch (e) {
+        if (!isStoreError(e, 'Compacted')) throw e;
+        this.unsynced.delete(w.id);
+        w.listener.onCompacted(this.engine.compactRevision());
+        continue;
+      }
+      const mine = events.filter((ev) => !(ev.type === 'PUT' ? w.opts.noPut : w.opts.noDelete));
+      const caughtUp = events.length < CATCH_UP_CHUNK;
+      w.next = caughtUp ? current + 1 : events[events.length - 1]!.kv.modRevision + 1;
+      if (mine.length > 0) this.deliver(w, mine, current);
+      if (caughtUp && this.unsynced.delete(w.id)) this.synced.set(w.id, w);
+    }
+    if (this.unsynced.size > 0) this.scheduleCatchUp();
+  }
+}
