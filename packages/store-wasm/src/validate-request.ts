@@ -1,5 +1,5 @@
 import { StoreError } from './errors.js';
-import { compareBytes, inRange } from './key-range.js';
+import { inRange } from './key-range.js';
 import type { Compare, PutRequest, RequestOp, TxnRequest } from './kv.js';
 import type { WriteRequest } from './write-request.js';
 
@@ -61,7 +61,7 @@ function checkCompare(c: Compare): void {
 }
 
 interface Writes {
-  puts: Uint8Array[];
+  puts: Set<string>;
   dels: { key: Uint8Array; rangeEnd?: Uint8Array }[];
 }
 
@@ -74,33 +74,44 @@ function checkTxn(t: TxnRequest, maxOps: number): void {
   checkBranch(t.failure, maxOps);
 }
 
+const keyId = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+const deleted = (dels: Writes['dels'], k: Uint8Array): boolean => dels.some((d) => inRange(k, d.key, d.rangeEnd));
+
 /**
- * A branch may not put one key twice, nor put a key it also deletes (etcd: "duplicate key given in txn request"),
- * counting the writes of nested txns' branches.
+ * etcd's duplicate-key rule ("duplicate key given in txn request"), per branch: the branch's own deletes are
+ * collected first; each nested txn's puts (success and failure alike) may not repeat a put seen so far nor fall in a
+ * delete seen so far, except that a key put by both branches of the same nested txn is fine (only one runs); the
+ * nested deletes then join the branch's; last, the branch's own puts may not repeat any put nor fall in any delete.
  */
 function checkBranch(ops: RequestOp[], maxOps: number): Writes {
-  const w: Writes = { puts: [], dels: [] };
+  const w: Writes = { puts: new Set(), dels: [] };
   for (const op of ops) {
     if ('range' in op) checkKey(op.range.key);
-    else if ('put' in op) {
-      checkPut(op.put);
-      w.puts.push(op.put.key);
-    } else if ('deleteRange' in op) {
+    else if ('deleteRange' in op) {
       checkKey(op.deleteRange.key);
       w.dels.push(op.deleteRange);
-    } else {
-      checkTxn(op.txn, maxOps);
-      for (const branch of [op.txn.success, op.txn.failure]) {
-        const inner = checkBranch(branch, maxOps);
-        w.puts.push(...inner.puts);
-        w.dels.push(...inner.dels);
-      }
     }
   }
-  const sorted = [...w.puts].sort(compareBytes);
-  for (let i = 1; i < sorted.length; i++) if (compareBytes(sorted[i - 1]!, sorted[i]!) === 0) throw new StoreError('DuplicateKey');
-  for (const k of w.puts) {
-    for (const d of w.dels) if (inRange(k, d.key, d.rangeEnd)) throw new StoreError('DuplicateKey');
+  for (const op of ops) {
+    if (!('txn' in op)) continue;
+    checkTxn(op.txn, maxOps);
+    const then = checkBranch(op.txn.success, maxOps);
+    const other = checkBranch(op.txn.failure, maxOps);
+    for (const id of then.puts) {
+      if (w.puts.has(id) || deleted(w.dels, Buffer.from(id, 'latin1'))) throw new StoreError('DuplicateKey');
+    }
+    for (const id of other.puts) {
+      if ((w.puts.has(id) && !then.puts.has(id)) || deleted(w.dels, Buffer.from(id, 'latin1'))) throw new StoreError('DuplicateKey');
+    }
+    for (const id of [...then.puts, ...other.puts]) w.puts.add(id);
+    w.dels.push(...then.dels, ...other.dels);
+  }
+  for (const op of ops) {
+    if (!('put' in op)) continue;
+    checkPut(op.put);
+    const id = keyId(op.put.key);
+    if (w.puts.has(id) || deleted(w.dels, op.put.key)) throw new StoreError('DuplicateKey');
+    w.puts.add(id);
   }
   return w;
 }
