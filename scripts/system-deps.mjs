@@ -10,6 +10,8 @@ export const systemPackages = [
   'containernetworking-plugins',
   'busybox-static',
   'iproute2',
+  'iptables',
+  'containerd',
 ];
 
 function installed(pkg) {

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { ContainerConfig, PartialMessage, PodSandboxConfig } from '../src/cri/cri-types.js';
+
+/** Builders for the CRI configs a kubelet would send, with only what a test cares about spelled out. */
+export function podConfig(name: string, logDirectory: string, extra: PartialMessage<PodSandboxConfig> = {}): PartialMessage<PodSandboxConfig> {
+  return {
+    metadata: { name, namespace: 'default', uid: randomBytes(8).toString('hex'), attempt: 0 },
+    hostname: name,
+    logDirectory,
+    labels: { app: name },
+    annotations: { 'test.skiff.dev/pod': name },
+    linux: {},
+    ...extra,
+  };
+}
+
+export function containerConfig(name: string, command: string[], extra: PartialMessage<ContainerConfig> = {}): PartialMessage<ContainerConfig> {
+  return {
+    metadata: { name, attempt: 0 },
+    image: { image: 'busybox' },
+    command,
+    logPath: `${name}/0.log`,
+    labels: { container: name },
+    ...extra,
+  };
+}
+
+/** Polls `check` until it returns a value or `timeoutMs` passes (a bound on a wait, never a timing assertion). */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** CRI log lines of a file: [stream, tag, text]. */
+export function parseCriLog(text: string): { time: string; stream: string; tag: string; text: string }[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const m = /^(\S+) (stdout|stderr) ([FP]) ([^\n]*)$/.exec(line);
+      if (!m) throw new Error(`not a CRI log line: ${JSON.stringify(line)}`);
+      return { time: m[1], stream: m[2], tag: m[3], text: m[4] };
+    });
+}
