@@ -1,0 +1,30 @@
+/**
+ * Defaulting by resource. Runs on every write (create, update, patch result), so every function here is
+ * idempotent and only fills what is absent.
+ */
+import type { KubeObject } from '../object.js';
+import type { ResourceDefinition } from '../registry/resource-definition.js';
+import { defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode, defaultSecret, defaultService } from './core.js';
+import { defaultPod } from './pod.js';
+import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from './workloads.js';
+
+const defaulters: Record<string, (obj: any) => void> = {
+  '/pods': defaultPod,
+  '/services': defaultService,
+  '/namespaces': defaultNamespace,
+  '/secrets': defaultSecret,
+  '/endpoints': defaultEndpoints,
+  '/nodes': defaultNode,
+  'apps/deployments': defaultDeployment,
+  'apps/replicasets': defaultReplicaSet,
+  'apps/daemonsets': defaultDaemonSet,
+  'apps/statefulsets': defaultStatefulSet,
+  'batch/jobs': defaultJob,
+  'batch/cronjobs': defaultCronJob,
+  'discovery.k8s.io/endpointslices': defaultEndpointSlice,
+};
+
+/** Fills the resource's defaults into `obj` in place. */
+export function applyDefaults(def: ResourceDefinition, obj: KubeObject): void {
+  defaulters[`${def.group}/${def.resource}`]?.(obj);
+}

@@ -1,0 +1,86 @@
+/**
+ * The built-in resources this server serves. Names, short names, categories and verbs are the ones a real 1.32
+ * server reports in discovery, because kubectl resolves `kubectl get deploy` and `kubectl get all` through them.
+ */
+import { ALL_VERBS, type ResourceDefinition, type SubresourceDefinition, type Verb } from './resource-definition.js';
+
+const READ_WRITE: Verb[] = ['get', 'patch', 'update'];
+const CONNECT: Verb[] = ['create', 'get'];
+
+interface Spec {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  singular?: string;
+  namespaced?: boolean;
+  verbs?: Verb[];
+  shortNames?: string[];
+  categories?: string[];
+  /** Subresources as `name` (same kind, get/patch/update) or a full definition. */
+  sub?: (string | SubresourceDefinition)[];
+}
+
+function sub(name: string, group: string, version: string, kind: string, verbs: Verb[]): SubresourceDefinition {
+  return { name, group, version, kind, verbs };
+}
+
+function define(s: Spec): ResourceDefinition {
+  const subresources = (s.sub ?? []).map((x) =>
+    typeof x === 'string' ? sub(x, s.group, s.version, s.kind, READ_WRITE) : x,
+  );
+  return {
+    group: s.group,
+    version: s.version,
+    resource: s.resource,
+    singular: s.singular ?? s.kind.toLowerCase(),
+    kind: s.kind,
+    listKind: `${s.kind}List`,
+    namespaced: s.namespaced ?? true,
+    verbs: s.verbs ?? ALL_VERBS,
+    shortNames: s.shortNames ?? [],
+    categories: s.categories ?? [],
+    subresources,
+    statusSubresource: subresources.some((r) => r.name === 'status'),
+  };
+}
+
+const scale = (): SubresourceDefinition => sub('scale', 'autoscaling', 'v1', 'Scale', READ_WRITE);
+
+export const builtinResources: ResourceDefinition[] = [
+  define({
+    group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], sub: ['status', 'finalize'],
+  }),
+  define({
+    group: '', version: 'v1', resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'],
+    sub: [
+      'status',
+      sub('binding', '', 'v1', 'Binding', ['create']),
+      sub('log', '', 'v1', 'Pod', ['get']),
+      sub('exec', '', 'v1', 'PodExecOptions', CONNECT),
+      sub('attach', '', 'v1', 'PodAttachOptions', CONNECT),
+      sub('portforward', '', 'v1', 'PodPortForwardOptions', CONNECT),
+      sub('eviction', 'policy', 'v1', 'Eviction', ['create']),
+    ],
+  }),
+  define({ group: '', version: 'v1', resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], sub: ['status'] }),
+  define({ group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', shortNames: ['ep'] }),
+  define({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], sub: ['status'] }),
+  define({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),
+  define({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret' }),
+  define({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'] }),
+  define({
+    group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'],
+    sub: [sub('token', 'authentication.k8s.io', 'v1', 'TokenRequest', ['create'])],
+  }),
+  define({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], categories: ['all'], sub: ['status', scale()] }),
+  define({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], sub: ['status', scale()] }),
+  define({ group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'], sub: ['status'] }),
+  define({ group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], sub: ['status', scale()] }),
+  define({ group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', categories: ['all'], sub: ['status'] }),
+  define({ group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], sub: ['status'] }),
+  define({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease' }),
+  define({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice' }),
+  define({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'] }),
+];

@@ -1,0 +1,74 @@
+/** The strategies of the built-in resources. Resources not listed use the generic behaviour alone. */
+import { generateJobSelector, initialPodStatus, type KubeObject, type ResourceDefinition } from '@skiff/api';
+import type { Strategy } from './strategy.js';
+
+const podStrategy: Strategy = {
+  prepareForCreate(pod) {
+    pod.status = initialPodStatus(pod);
+  },
+  gracePeriod(pod, opts) {
+    // A pod no kubelet runs has nothing to wait for.
+    if (!pod.spec?.nodeName) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    return opts.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  },
+  returnsDeletedObject: true,
+};
+
+const serviceStrategy: Strategy = {
+  prepareForCreate(svc) {
+    svc.status = { loadBalancer: {} };
+  },
+  allocate(ctx, svc, prev, dryRun) {
+    return ctx.allocator.allocate(svc, prev, dryRun);
+  },
+  release(ctx, svc, next) {
+    return ctx.allocator.release(svc, next);
+  },
+  returnsDeletedObject: true,
+};
+
+const namespaceStrategy: Strategy = {
+  prepareForCreate(ns) {
+    ns.status = { phase: 'Active' };
+  },
+  prepareForUpdate(next, prev) {
+    // spec.finalizers changes only through /finalize.
+    next.spec = prev.spec;
+  },
+  returnsDeletedObject: true,
+};
+
+const jobStrategy: Strategy = {
+  prepareForCreate(job) {
+    job.status = {};
+    generateJobSelector(job);
+  },
+  tracksGeneration: true,
+};
+
+const resetStatus: Strategy = {
+  prepareForCreate(obj: KubeObject) {
+    obj.status = {};
+  },
+  tracksGeneration: true,
+};
+
+const strategies: Record<string, Strategy> = {
+  '/pods': podStrategy,
+  '/services': serviceStrategy,
+  '/namespaces': namespaceStrategy,
+  '/nodes': { prepareForCreate: () => {} },
+  '/endpoints': { allowCreateOnUpdate: true },
+  '/events': { allowCreateOnUpdate: true },
+  'apps/deployments': resetStatus,
+  'apps/replicasets': resetStatus,
+  'apps/daemonsets': resetStatus,
+  'apps/statefulsets': resetStatus,
+  'batch/jobs': jobStrategy,
+  'batch/cronjobs': resetStatus,
+};
+
+export function strategyFor(def: ResourceDefinition): Strategy {
+  return strategies[`${def.group}/${def.resource}`] ?? {};
+}

@@ -1,0 +1,102 @@
+/**
+ * Checks a request body against the kind's model, as decoding into the real server's Go types does: a value of
+ * the wrong JSON type is a 400, and fields the kind does not have are dropped (they cannot be stored). With
+ * fieldValidation=Strict an unknown field is a 400 instead; with Warn (the default) it comes back as a warning.
+ */
+import { badRequest, isPlainObject, type KubeObject, type ResourceDefinition } from '@skiff/api';
+import { attributeMap, classOfKind } from './models.js';
+
+export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
+
+const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+class Checker {
+  readonly unknown: string[] = [];
+
+  constructor(private readonly what: string) {}
+
+  private fail(path: string, expected: string, v: unknown): never {
+    const got = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+    throw badRequest(`${this.what}: ${path || '<root>'}: expected ${expected}, got ${got}`);
+  }
+
+  /** Checks `v` against a TypeScript type string of the model; returns false when the value should be dropped. */
+  value(v: unknown, type: string, format: string, path: string): void {
+    switch (type) {
+      case 'string':
+        if (typeof v !== 'string') this.fail(path, 'string', v);
+        return;
+      case 'number':
+        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'number', v);
+        if ((format === 'int32' || format === 'int64') && !Number.isInteger(v)) this.fail(path, 'integer', v);
+        return;
+      case 'boolean':
+        if (typeof v !== 'boolean') this.fail(path, 'boolean', v);
+        return;
+      case 'Date':
+        if (typeof v !== 'string' || !DATE.test(v)) this.fail(path, 'an RFC 3339 time', v);
+        return;
+      case 'IntOrString':
+        if (typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v))) this.fail(path, 'integer or string', v);
+        return;
+      case 'any':
+        return;
+    }
+    const arr = /^Array<(.+)>$/.exec(type);
+    if (arr) {
+      if (!Array.isArray(v)) this.fail(path, 'array', v);
+      v.forEach((x, i) => {
+        if (x === null) this.fail(`${path}[${i}]`, arr[1]!, x);
+        this.value(x, arr[1]!, '', `${path}[${i}]`);
+      });
+      return;
+    }
+    const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+    if (map) {
+      if (!isPlainObject(v)) this.fail(path, 'object', v);
+      for (const [k, x] of Object.entries(v)) {
+        if (x === null) continue;
+        this.value(x, map[1]!, '', `${path}[${k}]`);
+      }
+      return;
+    }
+    this.object(v, type, path);
+  }
+
+  object(v: unknown, className: string, path: string): void {
+    const attrs = attributeMap(className);
+    if (!attrs) return;
+    if (!isPlainObject(v)) this.fail(path, 'object', v);
+    for (const k of Object.keys(v)) {
+      const a = attrs.get(k);
+      const p = path ? `${path}.${k}` : k;
+      if (!a) {
+        this.unknown.push(p);
+        delete v[k];
+        continue;
+      }
+      // null is how JSON says "unset" to the real server's decoder.
+      if (v[k] === null) {
+        delete v[k];
+        continue;
+      }
+      this.value(v[k], a.type, a.format, p);
+    }
+  }
+}
+
+/**
+ * Checks and prunes `obj` in place (a full object of `def`'s kind). Returns the unknown fields it dropped, as
+ * warnings; throws a 400 for a type error, or for unknown fields when `validation` is Strict.
+ */
+export function checkObjectSchema(def: ResourceDefinition, obj: KubeObject, validation: FieldValidation): string[] {
+  const cls = classOfKind(def.group, def.version, def.kind);
+  if (!cls) return [];
+  const c = new Checker(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`);
+  c.object(obj, cls, '');
+  if (c.unknown.length && validation === 'Strict') {
+    const list = c.unknown.map((f) => `unknown field "${f}"`);
+    throw badRequest(`strict decoding error: ${list.join(', ')}`);
+  }
+  return validation === 'Ignore' ? [] : c.unknown.map((f) => `unknown field "${f}"`);
+}

@@ -1,0 +1,192 @@
+/**
+ * One resource's objects in the store: the reads and conditional writes the REST layer is built from. Every
+ * write is a txn guarded on the key's mod revision, so two writers racing on one object cannot both win; the loser
+ * learns it lost (and retries or answers 409) instead of silently overwriting.
+ */
+import { expired, timeout, type KubeObject, type ResourceDefinition } from '@skiff/api';
+import { isStoreError, prefixEnd, type KeyValue, type Store } from '@skiff/store-wasm';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { collectionPrefix, objectKey } from './keys.js';
+import { decodeObject, encodeObject } from './object-codec.js';
+
+/**
+ * An object as read from or written to the store. `obj` is decoded on first use, so a JSON response that only
+ * needs the bytes (see object-codec.ts) never parses them.
+ */
+export class StoredObject {
+  private decoded: KubeObject | undefined;
+
+  constructor(
+    /** The stored bytes (without the resourceVersion). */
+    readonly raw: Uint8Array,
+    /** The object's resourceVersion: its key's mod revision. */
+    readonly rv: number,
+    obj?: KubeObject,
+  ) {
+    this.decoded = obj;
+  }
+
+  get obj(): KubeObject {
+    return (this.decoded ??= decodeObject(this.raw, this.rv));
+  }
+}
+
+export interface ListPageOptions {
+  /** Read at this revision; 0 reads the current one. Ignored with a continue token (it carries its own). */
+  revision?: number;
+  limit?: number;
+  continueToken?: string;
+  /** Keep only items for which this returns true. Items are decoded before filtering. */
+  filter?: (obj: KubeObject) => boolean;
+}
+
+export interface ListPage {
+  items: StoredObject[];
+  /** The revision every item was read at: the list's resourceVersion. */
+  revision: number;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+export type WriteOutcome = { ok: true; stored: StoredObject } | { ok: false; reason: 'conflict' | 'exists' | 'missing' };
+
+const enc = new TextEncoder();
+const MAX_CHUNK = 10_000;
+
+export function mapStoreError(err: unknown, what: string): never {
+  if (isStoreError(err, 'Compacted')) {
+    throw expired(`The provided ${what} is too old to display a consistent list result. Start a new list without it.`);
+  }
+  if (isStoreError(err, 'FutureRev')) throw timeout(`Too large resource version: ${what} is newer than the server's`);
+  throw err;
+}
+
+export class ResourceStorage {
+  constructor(
+    readonly def: ResourceDefinition,
+    readonly store: Store,
+  ) {}
+
+  key(namespace: string | undefined, name: string): string {
+    return objectKey(this.def, namespace, name);
+  }
+
+  async get(namespace: string | undefined, name: string, revision = 0): Promise<StoredObject | undefined> {
+    let res;
+    try {
+      res = await this.store.range(enc.encode(this.key(namespace, name)), undefined, revision ? { revision } : undefined);
+    } catch (e) {
+      mapStoreError(e, 'resourceVersion');
+    }
+    const kv = res.kvs[0];
+    return kv ? toStored(kv) : undefined;
+  }
+
+  /** Writes a new object; `exists` when the key is taken. */
+  async create(obj: KubeObject, dryRun = false): Promise<WriteOutcome> {
+    const key = enc.encode(this.key(obj.metadata.namespace, obj.metadata.name!));
+    const value = encodeObject(obj);
+    if (dryRun) {
+      const cur = await this.store.range(key);
+      if (cur.kvs.length) return { ok: false, reason: 'exists' };
+      return { ok: true, stored: new StoredObject(value, 0, withRv(obj, 0)) };
+    }
+    const res = await this.store.txn({
+      compare: [{ key, target: 'create', result: 'equal', value: 0 }],
+      success: [{ put: { key, value } }],
+      failure: [],
+    });
+    if (!res.succeeded) return { ok: false, reason: 'exists' };
+    return { ok: true, stored: new StoredObject(value, res.revision, withRv(obj, res.revision)) };
+  }
+
+  /** Replaces the object if its key is still at `expectedRv`. */
+  async update(obj: KubeObject, expectedRv: number, dryRun = false): Promise<WriteOutcome> {
+    const key = enc.encode(this.key(obj.metadata.namespace, obj.metadata.name!));
+    const value = encodeObject(obj);
+    if (dryRun) return { ok: true, stored: new StoredObject(value, expectedRv, withRv(obj, expectedRv)) };
+    const res = await this.store.txn({
+      compare: [{ key, target: 'mod', result: 'equal', value: expectedRv }],
+      success: [{ put: { key, value } }],
+      failure: [{ range: { key } }],
+    });
+    if (res.succeeded) return { ok: true, stored: new StoredObject(value, res.revision, withRv(obj, res.revision)) };
+    const cur = (res.responses[0] as { range: { kvs: KeyValue[] } } | undefined)?.range.kvs[0];
+    return { ok: false, reason: cur ? 'conflict' : 'missing' };
+  }
+
+  /** Deletes the object if its key is still at `expectedRv`; resolves with the delete's revision. */
+  async delete(namespace: string | undefined, name: string, expectedRv: number): Promise<{ ok: true; revision: number } | { ok: false; reason: 'conflict' | 'missing' }> {
+    const key = enc.encode(this.key(namespace, name));
+    const res = await this.store.txn({
+      compare: [{ key, target: 'mod', result: 'equal', value: expectedRv }],
+      success: [{ deleteRange: { key } }],
+      failure: [{ range: { key } }],
+    });
+    if (res.succeeded) return { ok: true, revision: res.revision };
+    const cur = (res.responses[0] as { range: { kvs: KeyValue[] } } | undefined)?.range.kvs[0];
+    return { ok: false, reason: cur ? 'conflict' : 'missing' };
+  }
+
+  /**
+   * One page of the collection, in key order. With a limit, reads in chunks until the page is full after
+   * filtering, so a selective filter still yields full pages.
+   */
+  async list(namespace: string | undefined, opts: ListPageOptions = {}): Promise<ListPage> {
+    const prefix = collectionPrefix(this.def, namespace);
+    const end = prefixEnd(enc.encode(prefix));
+    let revision = opts.revision ?? 0;
+    let start = prefix;
+    if (opts.continueToken) {
+      const t = decodeContinue(opts.continueToken);
+      revision = t.rv;
+      start = prefix + t.start;
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: StoredObject[] = [];
+    let key = enc.encode(start);
+    let more = false;
+    let lastKey: string | undefined;
+    let remaining: number | undefined;
+    try {
+      for (;;) {
+        const chunk = limit ? Math.min(MAX_CHUNK, Math.max(limit - items.length, 100)) : 0;
+        const res = await this.store.range(key, end, { revision, limit: chunk });
+        if (!revision) revision = res.revision;
+        let consumed = 0;
+        for (const kv of res.kvs) {
+          consumed++;
+          const s = toStored(kv);
+          if (opts.filter && !opts.filter(s.obj)) continue;
+          items.push(s);
+          if (limit && items.length === limit) {
+            lastKey = Buffer.from(kv.key).toString('utf8');
+            more = consumed < res.kvs.length || res.more;
+            remaining = res.count - consumed;
+            break;
+          }
+        }
+        if (lastKey !== undefined || !res.more || !limit) break;
+        const last = res.kvs[res.kvs.length - 1]!.key;
+        key = new Uint8Array([...last, 0]);
+      }
+    } catch (e) {
+      mapStoreError(e, opts.continueToken ? 'continue parameter' : 'resourceVersion');
+    }
+    const page: ListPage = { items, revision };
+    if (more && lastKey !== undefined) {
+      page.continueToken = encodeContinue({ rv: revision, start: lastKey.slice(prefix.length) + '\u0000' });
+      if (!opts.filter) page.remainingItemCount = remaining;
+    }
+    return page;
+  }
+}
+
+function withRv(obj: KubeObject, rv: number): KubeObject {
+  obj.metadata.resourceVersion = String(rv);
+  return obj;
+}
+
+function toStored(kv: KeyValue): StoredObject {
+  return new StoredObject(kv.value, kv.modRevision);
+}

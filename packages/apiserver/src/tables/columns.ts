@@ -1,0 +1,45 @@
+/** Which columns each resource prints with. Resources not listed print NAME and AGE, as the real server does. */
+import type { ResourceDefinition } from '@skiff/api';
+import { ageColumn, nameColumn } from './common-columns.js';
+import {
+  configMapColumns,
+  endpointSliceColumns,
+  endpointsColumns,
+  eventColumns,
+  leaseColumns,
+  namespaceColumns,
+  nodeColumns,
+  secretColumns,
+  serviceAccountColumns,
+  serviceColumns,
+} from './core-columns.js';
+import { podColumns } from './pod-columns.js';
+import type { Column } from './table.js';
+import { cronJobColumns, daemonSetColumns, deploymentColumns, jobColumns, replicaSetColumns, statefulSetColumns } from './workload-columns.js';
+
+const byResource: Record<string, Column[]> = {
+  '/pods': podColumns,
+  '/namespaces': namespaceColumns,
+  '/services': serviceColumns,
+  '/endpoints': endpointsColumns,
+  '/nodes': nodeColumns,
+  '/configmaps': configMapColumns,
+  '/secrets': secretColumns,
+  '/events': eventColumns,
+  '/serviceaccounts': serviceAccountColumns,
+  'apps/deployments': deploymentColumns,
+  'apps/replicasets': replicaSetColumns,
+  'apps/daemonsets': daemonSetColumns,
+  'apps/statefulsets': statefulSetColumns,
+  'batch/jobs': jobColumns,
+  'batch/cronjobs': cronJobColumns,
+  'coordination.k8s.io/leases': leaseColumns,
+  'discovery.k8s.io/endpointslices': endpointSliceColumns,
+  'events.k8s.io/events': eventColumns,
+};
+
+const defaultColumns: Column[] = [nameColumn, ageColumn];
+
+export function columnsFor(def: ResourceDefinition): Column[] {
+  return byResource[`${def.group}/${def.resource}`] ?? defaultColumns;
+}

@@ -1,0 +1,118 @@
+import { ResourceRegistry, type KubeObject, type Status } from '@skiff/api';
+import { createStore, type Store } from '@skiff/store-wasm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ResourceStorage } from '../storage/resource-storage.js';
+import type { CacheEvent, WatchEventType } from './cache-event.js';
+import { WatchCache, type WatchSink } from './watch-cache.js';
+
+const registry = new ResourceRegistry();
+const configmaps = registry.get('', 'v1', 'configmaps')!;
+
+let store: Store;
+let storage: ResourceStorage;
+let cache: WatchCache;
+
+const cm = (name: string, labels: Record<string, string> = {}, ns = 'default'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns, labels },
+  data: { v: '1' },
+});
+
+/** A sink that records what a watcher saw, as "TYPE name@rv". */
+function recorder(): WatchSink & { seen: string[]; errors: Status[] } {
+  const seen: string[] = [];
+  const errors: Status[] = [];
+  return {
+    seen,
+    errors,
+    event(type: WatchEventType, ev: CacheEvent) {
+      seen.push(`${type} ${ev.object.metadata.name}@${ev.rv}`);
+    },
+    error(status: Status) {
+      errors.push(status);
+    },
+  };
+}
+
+async function put(obj: KubeObject): Promise<number> {
+  const cur = await storage.get(obj.metadata.namespace, obj.metadata.name!);
+  const out = cur ? await storage.update(obj, cur.rv) : await storage.create(obj);
+  if (!out.ok) throw new Error(out.reason);
+  return out.stored.rv;
+}
+
+beforeEach(async () => {
+  store = await createStore({ engine: 'ts' });
+  storage = new ResourceStorage(configmaps, store);
+  await put(cm('before'));
+  cache = new WatchCache(configmaps, store, { capacity: 4 });
+  await cache.start();
+});
+
+afterEach(async () => {
+  cache.stop();
+  await store.close();
+});
+
+describe('the watch cache', () => {
+  it('lists what the store held when it started, and follows changes', async () => {
+    expect(cache.list({}).items.map((s) => s.obj.metadata.name)).toEqual(['before']);
+    await put(cm('after'));
+    expect(cache.list({}).items.map((s) => s.obj.metadata.name)).toEqual(['after', 'before']);
+  });
+
+  it('starts a watch without a resourceVersion with the current objects as ADDED', async () => {
+    const r = recorder();
+    cache.watch({}, undefined, r);
+    const rv = await put(cm('live'));
+    expect(r.seen).toEqual([expect.stringMatching(/^ADDED before@\d+$/), `ADDED live@${rv}`]);
+  });
+
+  it('replays the changes after a resourceVersion, then follows', async () => {
+    const rv1 = await put(cm('a'));
+    const rv2 = await put({ ...cm('a'), data: { v: '2' } });
+    const r = recorder();
+    cache.watch({}, rv1, r);
+    expect(r.seen).toEqual([`MODIFIED a@${rv2}`]);
+    await storage.delete('default', 'a', rv2);
+    expect(r.seen[1]).toMatch(/^DELETED a@\d+$/);
+  });
+
+  it('reports 410 Expired for a resourceVersion that fell off the ring', async () => {
+    const rv = await put(cm('x'));
+    for (let i = 0; i < 6; i++) await put({ ...cm('x'), data: { v: String(i) } });
+    const r = recorder();
+    expect(cache.watch({}, rv, r)).toBeUndefined();
+    expect(r.errors[0]).toMatchObject({ code: 410, reason: 'Expired' });
+  });
+
+  it('turns selector transitions into ADDED and DELETED', async () => {
+    const r = recorder();
+    cache.watch({ matches: (o) => o.metadata.labels?.tier === 'web' }, cache.revision, r);
+    await put(cm('m', { tier: 'db' }));
+    await put(cm('m', { tier: 'web' }));
+    await put({ ...cm('m', { tier: 'web' }), data: { v: '9' } });
+    await put(cm('m', { tier: 'db' }));
+    expect(r.seen.map((s) => s.split('@')[0])).toEqual(['ADDED m', 'MODIFIED m', 'DELETED m']);
+  });
+
+  it('filters by namespace from the key alone', async () => {
+    const r = recorder();
+    cache.watch({ namespace: 'other' }, cache.revision, r);
+    await put(cm('here'));
+    await put(cm('there', {}, 'other'));
+    expect(r.seen.map((s) => s.split('@')[0])).toEqual(['ADDED there']);
+  });
+
+  it('encodes an event once however many watchers receive it', async () => {
+    const lines = new Set<Buffer>();
+    const sink: WatchSink = {
+      event: (type, ev) => lines.add(ev.encode(`json:${type}`, () => Buffer.from(`${type} ${ev.rv}`))),
+      error: () => {},
+    };
+    for (let i = 0; i < 3; i++) cache.watch({}, cache.revision, sink);
+    await put(cm('shared'));
+    expect(lines.size).toBe(1);
+  });
+});
