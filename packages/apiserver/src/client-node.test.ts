@@ -152,7 +152,7 @@ describe('client-node lists and watches', () => {
     const token = page.metadata!._continue!;
     expect(token).toBeTruthy();
     await core.createNamespacedConfigMap({ namespace: 'default', body: cm('after-token') });
-    await server.store.compact(server.store.status().revision);
+    await server.store.compact((await server.store.status()).revision);
     expect(await codeOf(core.listNamespacedConfigMap({ namespace: 'default', limit: 1, _continue: token }))).toBe(410);
   });
 

@@ -1,4 +1,5 @@
 import type { MvccEngine } from './engine.js';
+import { StoreError } from './errors.js';
 import type { Lessor } from './lessor.js';
 import type { RequestOp, ResponseOp, TxnRequest, TxnResult } from './kv.js';
 import type { WriteRequest, WriteResults } from './write-request.js';
@@ -17,6 +18,8 @@ export class Applier {
   apply(req: WriteRequest): WriteResults[WriteRequest['type']] {
     switch (req.type) {
       case 'put': {
+        // etcd checks a standalone put's lease before its ignore flags (inside a txn the key comes first).
+        if (req.opts.lease && !this.lessor.has(req.opts.lease)) throw new StoreError('LeaseNotFound', `lease ${req.opts.lease.toString(16)}`);
         const res = this.engine.put(req.key, req.value, req.opts);
         if (req.opts.lease) this.lessor.attach(req.opts.lease, req.key);
         return res;

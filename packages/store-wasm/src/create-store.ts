@@ -2,7 +2,7 @@ import { FileWriteLog, type FileWriteLogOptions } from './durability/file-write-
 import { createEngine } from './engine-factory.js';
 import { StoreError } from './errors.js';
 import { MvccStore } from './mvcc-store.js';
-import type { FsyncMode, Store, StoreOptions } from './store.js';
+import type { FsyncMode, LocalStore, StoreOptions } from './store.js';
 import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TXN_OPS } from './validate-request.js';
 
 /** etcd 3.4's --snapshot-count. */
@@ -16,12 +16,12 @@ export type DurableTuning = Omit<Partial<FileWriteLogOptions>, 'dataDir' | 'fsyn
 /**
  * Opens a store: in memory, or durable in `dataDir` (recovering what is there). The WASM engine by default.
  */
-export function createStore(opts: StoreOptions = {}): Promise<Store> {
+export function createStore(opts: StoreOptions = {}): Promise<LocalStore> {
   return createStoreWith(opts, {});
 }
 
 /** createStore with the durable log tuned; see DurableTuning. */
-export async function createStoreWith(opts: StoreOptions, tuning: DurableTuning): Promise<Store> {
+export async function createStoreWith(opts: StoreOptions, tuning: DurableTuning): Promise<LocalStore> {
   const fsync = opts.fsync ?? 'always';
   const batchIntervalMs = opts.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS;
   const snapshotEveryRecords = opts.snapshotEveryRecords ?? DEFAULT_SNAPSHOT_EVERY;
@@ -46,7 +46,7 @@ export async function createStoreWith(opts: StoreOptions, tuning: DurableTuning)
     await store.close().catch(() => undefined);
     throw e;
   }
-  const status = store.status();
+  const status = store.localStatus();
   opts.logger?.info(
     { dataDir: opts.dataDir, revision: status.revision, appliedIndex: status.appliedIndex, keys: status.keys, ms: Math.round(performance.now() - started) },
     'store ready',

@@ -18,6 +18,8 @@ export type StoreErrorCode =
   | 'Closed'
   | 'Corrupt'
   | 'NoSpace'
+  | 'DiskFailure'
+  | 'DataDirUnusable'
   | 'InvalidArgument';
 
 const messages: Record<StoreErrorCode, string> = {
@@ -36,6 +38,8 @@ const messages: Record<StoreErrorCode, string> = {
   Closed: 'store is closed',
   Corrupt: 'data is corrupt',
   NoSpace: 'mvcc: database space exceeded',
+  DiskFailure: 'disk failure',
+  DataDirUnusable: 'data directory cannot be used',
   InvalidArgument: 'invalid argument',
 };
 

@@ -7,3 +7,7 @@ export { createEngine } from './engine-factory.js';
 export { createStore } from './create-store.js';
 export { MIN_LEASE_TTL, MAX_LEASE_TTL } from './lessor.js';
 export { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TXN_OPS } from './validate-request.js';
+export { createEtcdServer, type EtcdServer, type EtcdServerOptions } from './grpc/etcd-server.js';
+export { createEtcdClient, EtcdClient, type EtcdClientOptions, type RemoteStatus } from './grpc/etcd-client.js';
+export { EtcdRpcError, type EtcdRpcErrorCode } from './grpc/grpc-errors.js';
+export { ConfigError } from './grpc/client-urls.js';

@@ -4,7 +4,7 @@ import { createStore } from './create-store.js';
 import { isStoreError, type StoreErrorCode } from './errors.js';
 import { fromUtf8, prefixEnd, utf8 } from './key-range.js';
 import type { WatchEvent } from './kv.js';
-import type { Store } from './store.js';
+import type { LocalStore } from './store.js';
 
 const b = utf8;
 
@@ -46,7 +46,7 @@ const summary = (evs: WatchEvent[]) => evs.map((e) => `${e.type} ${fromUtf8(e.kv
 
 for (const { kind, available, reason } of engineAvailability()) {
   describe.skipIf(!available)(`the store on the ${kind} engine${available ? '' : ` (skipped: ${reason})`}`, () => {
-    let store: Store;
+    let store: LocalStore;
     beforeEach(async () => {
       store = await createStore({ engine: kind });
     });
@@ -61,7 +61,7 @@ for (const { kind, available, reason } of engineAvailability()) {
       expect((await store.deleteRange(b('zz'))).revision).toBe(3);
       const r = await store.range(b('a'), b('c'));
       expect(r.kvs.map((kv) => fromUtf8(kv.value))).toEqual(['1', '2']);
-      expect(store.status()).toMatchObject({ revision: 3, keys: 2, engine: kind });
+      expect(store.localStatus()).toMatchObject({ revision: 3, keys: 2, engine: kind });
     });
 
     it.each<[string, () => Promise<unknown>, StoreErrorCode]>([
@@ -79,9 +79,9 @@ for (const { kind, available, reason } of engineAvailability()) {
       ['a compaction to a future revision', () => store.compact(99), 'FutureRev'],
       ['revoking an unknown lease', () => store.leaseRevoke(777), 'LeaseNotFound'],
     ])('rejects %s with a clear error and writes nothing', async (_name, op, code) => {
-      const before = store.status().revision;
+      const before = store.localStatus().revision;
       await expectCode(op(), code);
-      expect(store.status().revision).toBe(before);
+      expect(store.localStatus().revision).toBe(before);
     });
 
     it('compacts history and refuses reads below the compacted revision', async () => {
@@ -153,7 +153,7 @@ for (const { kind, available, reason } of engineAvailability()) {
       await rec.waitFor(2);
       expect(summary(rec.events).sort()).toEqual([`DELETE /l/a@${revision}`, `DELETE /l/b@${revision}`]);
       expect((await store.range(b('/l/'), prefixEnd(b('/l/')))).kvs.map((kv) => fromUtf8(kv.key))).toEqual(['/l/c']);
-      expect(store.leases()).toEqual([]);
+      expect(await store.leases()).toEqual([]);
       expect((await store.leaseTimeToLive(id)).ttl).toBe(-1);
     });
 
@@ -176,7 +176,7 @@ for (const { kind, available, reason } of engineAvailability()) {
       }
       await vi.waitFor(async () => expect((await store.range(b('lapsed'))).count).toBe(0));
       expect((await store.range(b('kept'))).count).toBe(1);
-      expect(store.leases()).toEqual([kept.id]);
+      expect(await store.leases()).toEqual([kept.id]);
       await expectCode(store.leaseKeepAlive(lapsed.id), 'LeaseNotFound');
     });
 

@@ -17,7 +17,7 @@ import type {
   TxnRequest,
   TxnResult,
 } from './kv.js';
-import type { Store, StoreLogger, StoreStatus, WatchListener, WatchOptions, Watcher } from './store.js';
+import type { LocalStore, StoreLogger, StoreStatus, WatchListener, WatchOptions, Watcher } from './store.js';
 import { checkKey, validateWrite, type RequestLimits } from './validate-request.js';
 import { WatchHub } from './watch-hub.js';
 import type { WriteRequest, WriteResults } from './write-request.js';
@@ -46,7 +46,7 @@ const LEASE_ID_ATTEMPTS = 64;
 /**
  * The store: validation -> log (when durable) -> apply in log order -> watchers. See store.ts for the contract.
  */
-export class MvccStore implements Store {
+export class MvccStore implements LocalStore {
   private readonly lessor = new Lessor();
   private readonly applier: Applier;
   private readonly hub: WatchHub;
@@ -103,8 +103,8 @@ export class MvccStore implements Store {
     });
   }
 
-  leases(): number[] {
-    return this.lessor.ids();
+  leases(): Promise<number[]> {
+    return this.read(() => this.lessor.ids());
   }
 
   leaseTimeToLive(id: number, keys = false): Promise<LeaseTimeToLiveResult> {
@@ -122,7 +122,11 @@ export class MvccStore implements Store {
     });
   }
 
-  status(): StoreStatus {
+  status(): Promise<StoreStatus> {
+    return this.read(() => this.localStatus());
+  }
+
+  localStatus(): Required<StoreStatus> {
     const stats = this.engine.stats();
     return {
       revision: this.engine.currentRevision(),
@@ -264,8 +268,8 @@ export class MvccStore implements Store {
   private maybeSnapshot(): void {
     const log = this.opts.log;
     if (!log || this.closed || this.appliedIndex - this.snapshotIndex < this.opts.snapshotEveryRecords) return;
-    // Only at a quiet point: every logged record applied, so the snapshot matches exactly one log position.
-    if (this.queue.length > 0) return;
+    // The applied state matches exactly log position appliedIndex; records still pending have higher indexes and
+    // stay in the log, so a snapshot is correct even while writes are in flight.
     this.snapshotIndex = this.appliedIndex;
     const { header, records } = this.engine.dump();
     log

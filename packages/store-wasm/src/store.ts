@@ -73,24 +73,25 @@ export interface Watcher {
 
 export interface StoreStatus {
   revision: number;
-  compactRevision: number;
-  keys: number;
+  /** Absent when the store cannot tell (a remote etcd does not report it). */
+  compactRevision?: number;
+  /** Keys at the current revision; absent when the store cannot tell (remote). */
+  keys?: number;
   /** Bytes on disk (log + snapshot), 0 in memory. */
   dbSize: number;
   /** Bytes the engine holds in memory. */
   dbSizeInUse: number;
   /** Log records applied since the store was created (etcd's raft index analogue). */
   appliedIndex: number;
-  engine: EngineKind;
+  /** The in-process engine, or 'remote' for a store reached over the network. */
+  engine: EngineKind | 'remote';
 }
 
 /**
- * The store: an MVCC engine plus leases, watches, request validation and (with a dataDir) durability.
- * Every write is validated, logged, made durable as `fsync` says, applied, then resolved, in one total order.
- * Reads are served at once from the applied state.
+ * A store with etcd v3 semantics: the embedded one (createStore) or a remote etcd / skiff-store (createEtcdClient).
+ * Every member may need a round trip, so all of them are asynchronous.
  */
 export interface Store {
-  readonly engine: MvccEngine;
   range(key: Uint8Array, rangeEnd?: Uint8Array, opts?: RangeOptions): Promise<RangeResult>;
   put(key: Uint8Array, value: Uint8Array, opts?: PutOptions): Promise<PutResult>;
   deleteRange(key: Uint8Array, rangeEnd?: Uint8Array, opts?: DeleteRangeOptions): Promise<DeleteRangeResult>;
@@ -105,7 +106,18 @@ export interface Store {
   /** Resets the lease's countdown; resolves with its TTL. */
   leaseKeepAlive(id: number): Promise<number>;
   leaseTimeToLive(id: number, keys?: boolean): Promise<LeaseTimeToLiveResult>;
-  leases(): number[];
-  status(): StoreStatus;
+  leases(): Promise<number[]>;
+  status(): Promise<StoreStatus>;
   close(): Promise<void>;
+}
+
+/**
+ * The embedded store: an MVCC engine in this process plus leases, watches, request validation and (with a dataDir)
+ * durability. Every write is validated, logged, made durable as `fsync` says, applied, then resolved, in one total
+ * order. Reads are served at once from the applied state, so the engine can also be read directly.
+ */
+export interface LocalStore extends Store {
+  readonly engine: MvccEngine;
+  /** status() without the promise: everything is in this process. */
+  localStatus(): Required<StoreStatus>;
 }

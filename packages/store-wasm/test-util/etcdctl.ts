@@ -55,6 +55,8 @@ export function etcdctl(endpoint: string, args: string[], opts: EtcdctlOptions =
     child.stderr.on('data', (s: string) => (stderr += s));
     child.on('error', reject);
     child.on('close', (code) => finish(code));
+    // etcdctl may exit before reading all of its stdin (it refuses a request first): that is its answer, not ours.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.stdin ?? '');
   });
 }

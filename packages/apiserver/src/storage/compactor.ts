@@ -18,7 +18,10 @@ export class Compactor {
 
   start(): void {
     if (this.intervalMs <= 0) return;
-    this.lastSeen = this.store.status().revision;
+    void this.store.status().then(
+      (s) => (this.lastSeen = s.revision),
+      (err: unknown) => this.log.warn({ err }, 'cannot read the store status; compaction starts one interval later'),
+    );
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
   }
@@ -30,9 +33,11 @@ export class Compactor {
 
   async tick(): Promise<void> {
     const target = this.lastSeen;
-    this.lastSeen = this.store.status().revision;
-    if (target <= this.store.status().compactRevision) return;
     try {
+      const status = await this.store.status();
+      this.lastSeen = status.revision;
+      // A remote etcd does not report its compacted revision; asking it to compact again just answers Compacted.
+      if (target <= 0 || target <= (status.compactRevision ?? 0)) return;
       await this.store.compact(target);
       this.log.debug({ revision: target }, 'compacted');
     } catch (e) {

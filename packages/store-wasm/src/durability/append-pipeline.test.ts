@@ -163,8 +163,8 @@ describe('the append pipeline (group commit)', () => {
 
   it.each([
     { fault: 'ENOSPC on a write', op: 'writevSync' as const, code: 'ENOSPC', want: 'NoSpace' },
-    { fault: 'EIO on a write', op: 'writevSync' as const, code: 'EIO', want: 'Closed' },
-    { fault: 'EIO on fdatasync', op: 'fdatasync' as const, code: 'EIO', want: 'Closed' },
+    { fault: 'EIO on a write', op: 'writevSync' as const, code: 'EIO', want: 'DiskFailure' },
+    { fault: 'EIO on fdatasync', op: 'fdatasync' as const, code: 'EIO', want: 'DiskFailure' },
   ])('after $fault rejects that batch and every later append, and cuts the failed batch off the file', async ({ op, code, want }) => {
     const p = await open('always');
     await Promise.all([1, 2, 3].map((i) => p.append(record(i)).durable));
@@ -177,7 +177,7 @@ describe('the append pipeline (group commit)', () => {
     for (const r of failed) {
       expect(r.status).toBe('rejected');
       const err = (r as PromiseRejectedResult).reason;
-      expect(isStoreError(err, want as 'NoSpace' | 'Closed')).toBe(true);
+      expect(isStoreError(err, want as 'NoSpace' | 'DiskFailure')).toBe(true);
       expect(String(err.message)).toContain(join(dir, '0000000000000001.wal'));
       expect(String(err.message)).toContain(code);
     }

@@ -1,6 +1,6 @@
 import { fromUtf8 } from '../key-range.js';
 import type { WatchEvent } from '../kv.js';
-import type { Store } from '../store.js';
+import type { LocalStore, Store } from '../store.js';
 import type { CrashLine, CrashOp } from './crash-protocol.js';
 
 /** Every write the children tried and every acknowledgement they printed, across all crash cycles. */
@@ -38,9 +38,9 @@ function expectedEvents(id: string, op: CrashOp, ack: CrashLine): string[] | und
  *  - acknowledged leases exist unless a revoke was tried, acknowledged revokes are gone;
  *  - the current value of every key is the last change in its history.
  */
-export async function checkRecovered(store: Store, ledger: CrashLedger): Promise<string[]> {
+export async function checkRecovered(store: LocalStore, ledger: CrashLedger): Promise<string[]> {
   const problems: string[] = [];
-  const current = store.status().revision;
+  const current = store.localStatus().revision;
   const byRev = new Map<number, WatchEvent[]>();
   for (const e of history(store, current)) {
     const list = byRev.get(e.kv.modRevision) ?? [];
@@ -63,7 +63,7 @@ export async function checkRecovered(store: Store, ledger: CrashLedger): Promise
   }
 
   let maxAcked = 0;
-  const leases = new Set(store.leases());
+  const leases = new Set(await store.leases());
   const revokesTried = new Set([...ledger.tries.values()].filter((op) => op.kind === 'revoke').map((op) => (op as { lease: number }).lease));
   for (const [id, ack] of ledger.acks) {
     const op = ledger.tries.get(id);
@@ -97,7 +97,7 @@ export async function checkRecovered(store: Store, ledger: CrashLedger): Promise
 }
 
 /** Every change from revision 2 to `current`, read a page at a time as the engine contract allows. */
-function* history(store: Store, current: number): Generator<WatchEvent> {
+function* history(store: LocalStore, current: number): Generator<WatchEvent> {
   for (let from = 2; from <= current; ) {
     const page = store.engine.changes(from, current, { limit: HISTORY_PAGE });
     if (page.length === 0) return;

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   }
   // Small segments and frequent snapshots, so kills land during rolls, snapshots and segment deletion too.
   const store = await createStoreWith({ engine, dataDir, fsync: 'always', snapshotEveryRecords: 300 }, { segmentBytes: 32 * 1024 });
-  say({ t: 'ready', rev: store.status().revision });
+  say({ t: 'ready', rev: store.localStatus().revision });
   const rand = rng(Number(seed));
   await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(store, Number(cycle), w, rng(rand(2 ** 31) + 1))));
 }

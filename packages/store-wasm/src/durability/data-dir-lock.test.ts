@@ -31,7 +31,7 @@ function refusedWith(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    expect(isStoreError(e, 'InvalidArgument')).toBe(true);
+    expect(isStoreError(e, 'DataDirUnusable')).toBe(true);
     return (e as Error).message;
   }
   throw new Error('expected the lock to be refused');

@@ -13,7 +13,7 @@ export function corruptAt(file: string, offset: number, why: string): StoreError
 /** A file written by a newer format version than this build reads. */
 export function newerFormat(file: string, found: number, supported: number): StoreError {
   return new StoreError(
-    'InvalidArgument',
+    'DataDirUnusable',
     `${file} has format version ${found}, this build reads up to version ${supported}: the data dir was written by a newer skiff; run that version or a newer one`,
     { file },
   );
@@ -26,13 +26,13 @@ export const LOG_REFUSES_WRITES = 'the write-ahead log refuses every later write
 
 /**
  * A failed write, fsync or file operation. ENOSPC and quota errors map to NoSpace; anything else (EIO, EROFS...)
- * to Closed, because after a failed log write the store refuses every later write until it is restarted on a
+ * to DiskFailure, because after a failed log write the store refuses every later write until it is restarted on a
  * healthy disk. `consequence` tells the reader what happens next.
  */
 export function diskFailure(err: unknown, file: string, action: string, consequence = LOG_REFUSES_WRITES): StoreError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
   const reason = (err as Error | undefined)?.message ?? String(err);
-  const e = new StoreError(SPACE_CODES.has(code) ? 'NoSpace' : 'Closed', `${action} ${file} failed (${reason}); ${consequence}`, { file });
+  const e = new StoreError(SPACE_CODES.has(code) ? 'NoSpace' : 'DiskFailure', `${action} ${file} failed (${reason}); ${consequence}`, { file });
   (e as { cause?: unknown }).cause = err;
   return e;
 }
@@ -40,7 +40,7 @@ export function diskFailure(err: unknown, file: string, action: string, conseque
 /** The data dir cannot be opened at all (not a directory, no permission, unreadable file...). */
 export function unusableDataDir(dataDir: string, err: unknown): StoreError {
   const path = (err as NodeJS.ErrnoException | undefined)?.path;
-  const e = new StoreError('InvalidArgument', `cannot open data dir ${dataDir}: ${(err as Error | undefined)?.message ?? String(err)}`, path ? { file: path } : {});
+  const e = new StoreError('DataDirUnusable', `cannot open data dir ${dataDir}: ${(err as Error | undefined)?.message ?? String(err)}`, path ? { file: path } : {});
   (e as { cause?: unknown }).cause = err;
   return e;
 }
@@ -48,7 +48,7 @@ export function unusableDataDir(dataDir: string, err: unknown): StoreError {
 /** The data dir is held by a live process. */
 export function dataDirLocked(lockFile: string, pid: number): StoreError {
   return new StoreError(
-    'InvalidArgument',
+    'DataDirUnusable',
     `data dir is in use by process ${pid} (lock file ${lockFile}); stop that process first, or delete the lock file if process ${pid} is not a skiff store`,
     { file: lockFile },
   );

@@ -7,11 +7,11 @@ import { createStore, createStoreWith } from '../create-store.js';
 import type { EngineKind } from '../engine.js';
 import { isStoreError } from '../errors.js';
 import { fromUtf8, utf8 } from '../key-range.js';
-import type { FsyncMode, Store, StoreOptions } from '../store.js';
+import type { FsyncMode, LocalStore, StoreOptions } from '../store.js';
 import { FaultInjectingFs } from './fault-injecting-fs.js';
 
 let dir: string;
-let open: Store[];
+let open: LocalStore[];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(join(tmpdir(), 'skiff-durable-'));
@@ -23,13 +23,13 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(engine: EngineKind, opts: StoreOptions = {}, dfs?: FaultInjectingFs): Promise<Store> {
+async function start(engine: EngineKind, opts: StoreOptions = {}, dfs?: FaultInjectingFs): Promise<LocalStore> {
   const store = await createStoreWith({ engine, dataDir: dir, ...opts }, { segmentBytes: 4096, ...(dfs ? { fs: dfs } : {}) });
   open.push(store);
   return store;
 }
 
-async function restart(store: Store, engine: EngineKind, opts: StoreOptions = {}): Promise<Store> {
+async function restart(store: LocalStore, engine: EngineKind, opts: StoreOptions = {}): Promise<LocalStore> {
   await store.close();
   return start(engine, opts);
 }
@@ -46,8 +46,8 @@ function rng(seed: number) {
 }
 
 /** Everything observable: revisions, every readable revision's full range, leases with their keys. */
-async function observe(store: Store) {
-  const status = store.status();
+async function observe(store: LocalStore) {
+  const status = store.localStatus();
   const all = utf8('\0');
   const ranges: string[][] = [];
   for (let rev = Math.max(1, status.compactRevision); rev <= status.revision; rev++) {
@@ -55,7 +55,7 @@ async function observe(store: Store) {
     ranges.push(r.kvs.map((kv) => `${fromUtf8(kv.key)}=${fromUtf8(kv.value)} c${kv.createRevision} m${kv.modRevision} v${kv.version} l${kv.lease}`));
   }
   const leases = [];
-  for (const id of store.leases().sort((a, b) => a - b)) {
+  for (const id of (await store.leases()).sort((a, b) => a - b)) {
     const ttl = await store.leaseTimeToLive(id, true);
     leases.push({ id, granted: ttl.grantedTtl, keys: ttl.keys.map(fromUtf8).sort() });
   }
@@ -63,7 +63,7 @@ async function observe(store: Store) {
 }
 
 /** Random puts, deletes, txns, lease grants/revokes and compactions; some issued concurrently. */
-async function randomWorkload(store: Store, seed: number, ops: number): Promise<void> {
+async function randomWorkload(store: LocalStore, seed: number, ops: number): Promise<void> {
   const rand = rng(seed);
   const leases: number[] = [];
   const key = () => utf8(`/k/${rand(24)}`);
@@ -91,7 +91,7 @@ async function randomWorkload(store: Store, seed: number, ops: number): Promise<
       } else if (pick < 93 && leases.length > 0) {
         inFlight.push(store.leaseRevoke(leases.splice(rand(leases.length), 1)[0]!));
       } else {
-        const rev = store.status().revision;
+        const rev = store.localStatus().revision;
         if (rev > 10) inFlight.push(store.compact(rev - 1 - rand(8)));
       }
     }
@@ -126,7 +126,7 @@ for (const { kind, available, reason } of engineAvailability()) {
       store = await restart(store, kind);
       const r = await store.range(utf8('/m/'), utf8('/m0'));
       expect(r.count).toBe(50);
-      expect(store.status().revision).toBe(51);
+      expect(store.localStatus().revision).toBe(51);
     });
 
     it('refuses writes after a disk error without applying them, keeps serving reads, and loses nothing acknowledged', async () => {
@@ -139,7 +139,7 @@ for (const { kind, available, reason } of engineAvailability()) {
       const later = await store.put(utf8('/c'), utf8('3')).catch((e: unknown) => e);
       expect(isStoreError(later, 'NoSpace')).toBe(true);
       expect((await store.range(utf8('/'), utf8('0'))).kvs.map((kv) => fromUtf8(kv.key))).toEqual(['/a']);
-      expect(store.status().revision).toBe(2);
+      expect(store.localStatus().revision).toBe(2);
       store = await restart(store, kind);
       expect((await store.range(utf8('/'), utf8('0'))).kvs.map((kv) => fromUtf8(kv.value))).toEqual(['1']);
       expect((await store.put(utf8('/d'), utf8('4'))).revision).toBe(3);
@@ -148,7 +148,7 @@ for (const { kind, available, reason } of engineAvailability()) {
     it('refuses a second store on the same data dir while the first is open', async () => {
       await start(kind);
       const e = await createStore({ engine: kind, dataDir: dir }).catch((err: unknown) => err);
-      expect(isStoreError(e, 'InvalidArgument')).toBe(true);
+      expect(isStoreError(e, 'DataDirUnusable')).toBe(true);
       expect((e as Error).message).toContain(`process ${process.pid}`);
     });
 

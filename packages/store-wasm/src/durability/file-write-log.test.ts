@@ -126,7 +126,7 @@ describe('the file write log', () => {
     bytes.writeUInt32LE(9, 8);
     fs.writeFileSync(file, bytes);
     const e = await refusal(openLog());
-    expect(e.code).toBe('InvalidArgument');
+    expect(e.code).toBe('DataDirUnusable');
     expect(e.message).toMatch(/format version 9, this build reads up to version 1/);
   });
 
@@ -258,7 +258,7 @@ describe('the file write log', () => {
     const file = join(dir, 'not-a-dir');
     fs.writeFileSync(file, 'x');
     const e = await refusal(new FileWriteLog({ dataDir: file, fsync: 'always', batchIntervalMs: 10 }).recover());
-    expect(e.code).toBe('InvalidArgument');
+    expect(e.code).toBe('DataDirUnusable');
     expect(e.message).toContain(`cannot open data dir ${file}`);
   });
 

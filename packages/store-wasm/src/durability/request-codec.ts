@@ -22,10 +22,50 @@ const targets: CompareTarget[] = ['version', 'create', 'mod', 'value', 'lease'];
 const results: CompareResult[] = ['equal', 'not_equal', 'less', 'greater'];
 const EMPTY = new Uint8Array(0);
 
+/** Exact encoded sizes, so a record is written into one buffer of the right length and never copied. */
+const bytesSize = (b: Uint8Array | undefined): number => 4 + (b?.length ?? 0);
+const PUT_FIXED = 1 + 8;
+
+function txnEncodedSize(t: TxnRequest): number {
+  let n = 12;
+  for (const c of t.compare) n += bytesSize(c.key) + bytesSize(c.rangeEnd) + 2 + (c.target === 'value' ? bytesSize(c.value as Uint8Array) : 8);
+  for (const op of t.success) n += opEncodedSize(op);
+  for (const op of t.failure) n += opEncodedSize(op);
+  return n;
+}
+
+function opEncodedSize(op: RequestOp): number {
+  if ('range' in op) return 1 + bytesSize(op.range.key) + bytesSize(op.range.rangeEnd) + 17;
+  if ('put' in op) return 1 + bytesSize(op.put.key) + bytesSize(op.put.value) + PUT_FIXED;
+  if ('deleteRange' in op) return 1 + bytesSize(op.deleteRange.key) + bytesSize(op.deleteRange.rangeEnd) + 1;
+  return 1 + txnEncodedSize(op.txn);
+}
+
+function encodedSize(req: WriteRequest): number {
+  switch (req.type) {
+    case 'put':
+      return 1 + bytesSize(req.key) + bytesSize(req.value) + PUT_FIXED;
+    case 'deleteRange':
+      return 1 + bytesSize(req.key) + bytesSize(req.rangeEnd) + 1;
+    case 'txn':
+      return 1 + txnEncodedSize(req.req);
+    case 'compact':
+    case 'leaseRevoke':
+      return 9;
+    case 'leaseGrant':
+      return 17;
+  }
+}
+
 class Writer {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   private pos = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -58,7 +98,7 @@ class Writer {
     this.pos += v.length;
   }
   done(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
 }
 
@@ -199,7 +239,7 @@ function readOp(r: Reader): RequestOp {
 }
 
 export function encodeWriteRequest(req: WriteRequest): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(encodedSize(req));
   switch (req.type) {
     case 'put':
       w.u8(1);

@@ -107,7 +107,7 @@ describe('scanning a log segment', () => {
     { header: 'a foreign magic', mutate: (b: Uint8Array) => (b[0] = 0x41), code: 'Corrupt', text: 'bad magic' },
     { header: 'a damaged checksum', mutate: (b: Uint8Array) => (b[25]! ^= 1), code: 'Corrupt', text: 'header checksum' },
     { header: 'a first index that disagrees with the file name', mutate: (b: Uint8Array) => b.set(encodeFileHeader(SEGMENT_FILE, 6).subarray(0, 32)), code: 'Corrupt', text: 'file name says 5' },
-    { header: 'a newer format version', mutate: (b: Uint8Array) => (b[8] = 2), code: 'InvalidArgument', text: 'newer skiff' },
+    { header: 'a newer format version', mutate: (b: Uint8Array) => (b[8] = 2), code: 'DataDirUnusable', text: 'newer skiff' },
   ])('refuses a segment with $header', ({ mutate, code, text }) => {
     const { buf } = segment();
     mutate(buf);

@@ -108,7 +108,7 @@ describe('a snapshot file', () => {
     b.writeUInt32LE(2, 8);
     fs.writeFileSync(file, b);
     const e = refusal(() => new SnapshotReader(file).verify());
-    expect(e.code).toBe('InvalidArgument');
+    expect(e.code).toBe('DataDirUnusable');
     expect(e.message).toMatch(/format version 2/);
   });
 });
