@@ -3,6 +3,8 @@ import { schedulerSuite } from './scheduler.js';
 import { lbSuite } from './lb.js';
 import { storeSuite } from './store.js';
 import { apiSuite } from './api.js';
+import { controllersSuite } from './controllers.js';
+import { nodeSuite } from './node.js';
 
 /** Every suite, by the name `pnpm bench <name>` takes. */
 export const suites: Record<string, Suite> = {
@@ -10,4 +12,6 @@ export const suites: Record<string, Suite> = {
   store: storeSuite,
   lb: lbSuite,
   api: apiSuite,
+  controllers: controllersSuite,
+  node: nodeSuite,
 };
