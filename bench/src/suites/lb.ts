@@ -7,6 +7,7 @@ import {
   backendIdentity, createLbCore, type EngineKind, type LbCore, mix32, newFlowKey, type SchedulerName, schedulerNames,
   WasmCore,
 } from '@skiff/proxy-lb';
+import { syncLatency } from '../lb/sync-latency.js';
 import type { BenchRatio, BenchResult, Suite, SuiteContext } from '../result.js';
 
 const engines: EngineKind[] = ['wasm', 'ts'];
@@ -336,7 +337,7 @@ async function dataPath(ctx: SuiteContext): Promise<{ results: BenchResult[]; ra
 
 export const lbSuite: Suite = {
   name: 'lb',
-  description: 'load-balancing core (rr..mh, wasm vs ts), Maglev build/balance/disruption, proxy data path on loopback',
+  description: 'load-balancing core (rr..mh, wasm vs ts), Maglev build/balance/disruption, proxy data path on loopback, EndpointSlice change to rules live',
   async run(ctx) {
     const ms = ctx.quick ? 20 : 300;
     const results: BenchResult[] = [];
@@ -399,6 +400,10 @@ export const lbSuite: Suite = {
     results.push(...dp.results);
     ratios.push(...dp.ratios);
     notes.push(...dp.notes);
+
+    const sync = await syncLatency(ctx);
+    results.push(...sync.results);
+    notes.push(...sync.notes);
     for (const r of ratios) if (r.target !== undefined && !(r.value >= r.target)) notes.push(`target missed: ${r.name} = ${r.value.toFixed(2)} (target ${r.target})`);
     return { results, ratios, notes };
   },

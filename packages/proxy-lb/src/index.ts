@@ -17,7 +17,19 @@ export type {
 } from './proxy/virtual-service.js';
 export { defaultVipInterface, needsInterface, VipInterface, type VipInterfaceKind, type VipInterfaceOptions } from './proxy/vip-interface.js';
 export {
-  backendsFor, DEFAULT_AFFINITY_SECONDS, HASH_PORT_ANNOTATION, SCHEDULER_ANNOTATION, translateAll, translateService,
-  type TranslateOptions, type Translation,
+  backendsFor, DEFAULT_AFFINITY_SECONDS, HASH_PORT_ANNOTATION, SCHEDULER_ANNOTATION, serviceKey, sliceServiceKey, translateAll,
+  translateService, type TranslateOptions, type Translation,
 } from './k8s/translate.js';
+export { SERVICE_NAME_LABEL, ZONE_LABEL } from './k8s/types.js';
 export type { Endpoint, EndpointConditions, EndpointPort, EndpointSlice, K8sProtocol, Service, ServicePort } from './k8s/types.js';
+
+// The per-node service proxy process (kube-proxy's role); its bin is skiff-proxy.
+export { startServiceProxy, type RunningServiceProxy } from './service-proxy/start-service-proxy.js';
+export type { StartServiceProxyOptions } from './service-proxy/options.js';
+export type { LeaderElectionTiming } from './service-proxy/lb-status-writer.js';
+export { LB_STATUS_LEASE } from './service-proxy/lb-status-writer.js';
+export { desiredIngress, ownsLoadBalancerStatus } from './service-proxy/lb-status.js';
+export { ProxyMetrics } from './service-proxy/proxy-metrics.js';
+export { TRIGGER_TIME_ANNOTATION } from './service-proxy/change-tracker.js';
+export { ADDRESSES_ANNOTATION, PRESENCE_LABEL, presenceLeaseName } from './service-proxy/proxy-presence.js';
+export { SyncRunner, type SyncRunnerOptions } from './service-proxy/sync-runner.js';

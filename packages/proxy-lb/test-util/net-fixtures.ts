@@ -83,10 +83,10 @@ export function exchange(port: number, payload: string, host = '127.0.0.1'): Pro
 }
 
 /** Opens a connection and resolves once the backend's greeting line arrived: the backend's name. */
-export function openGreeted(port: number): Promise<{ socket: net.Socket; name: string }> {
+export function openGreeted(port: number, host = '127.0.0.1'): Promise<{ socket: net.Socket; name: string }> {
   return withTimeout(
     new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+      const socket = net.connect({ port, host, allowHalfOpen: true });
       let buf = '';
       const onData = (d: Buffer) => {
         buf += d.toString();
@@ -124,18 +124,18 @@ export async function udpBackend(name: string): Promise<UdpBackend> {
 }
 
 /** A UDP client socket; ask() sends a datagram and waits (bounded) for the next reply. */
-export async function udpClient(): Promise<{ ask(port: number, msg: string, ms?: number): Promise<{ text: string; from: number }>; close(): void }> {
+export async function udpClient(): Promise<{ ask(port: number, msg: string, ms?: number, host?: string): Promise<{ text: string; from: number }>; close(): void }> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
   return {
-    ask: (port, msg, ms = 2000) =>
+    ask: (port, msg, ms = 2000, host = '127.0.0.1') =>
       withTimeout(
         new Promise((resolve) => {
           socket.once('message', (reply, rinfo) => resolve({ text: reply.toString(), from: rinfo.port }));
-          socket.send(msg, port, '127.0.0.1');
+          socket.send(msg, port, host);
         }),
         ms,
-        `udp reply from port ${port}`,
+        `udp reply from ${host}:${port}`,
       ),
     close: () => socket.close(),
   };

@@ -132,6 +132,45 @@ describe('Service + EndpointSlices to virtual services', () => {
     expect(translateService(svc, [slice([ep('10.1.0.1')])], opts).specs).toEqual([]);
   });
 
+  describe('topology hints', () => {
+    const hinted = (address: string, zones: string[], nodes: string[] = [], conditions: Endpoint['conditions'] = {}): Endpoint => ({
+      addresses: [address],
+      conditions,
+      nodeName: 'node-x',
+      hints: { ...(zones.length ? { forZones: zones.map((name) => ({ name })) } : {}), ...(nodes.length ? { forNodes: nodes.map((name) => ({ name })) } : {}) },
+    });
+    const addresses = (endpoints: Endpoint[], zone: string | undefined, local = false) =>
+      backendsFor({ name: 'http', port: 80 }, [slice(endpoints)], 'IPv4', local, 'node-a', zone).map((b) => b.address);
+
+    it.each([
+      ['keeps the endpoints hinted for this zone', [hinted('10.1.0.1', ['z1']), hinted('10.1.0.2', ['z2'])], 'z1', ['10.1.0.1']],
+      ['ignores zone hints when one ready endpoint has none', [hinted('10.1.0.1', ['z1']), hinted('10.1.0.2', [])], 'z1', ['10.1.0.1', '10.1.0.2']],
+      ['ignores zone hints when none names this zone', [hinted('10.1.0.1', ['z2']), hinted('10.1.0.2', ['z3'])], 'z1', ['10.1.0.1', '10.1.0.2']],
+      ['ignores zone hints on a node without a zone', [hinted('10.1.0.1', ['z1']), hinted('10.1.0.2', ['z2'])], undefined, ['10.1.0.1', '10.1.0.2']],
+      ['prefers node hints that name this node over zone hints', [hinted('10.1.0.1', ['z1'], ['node-b']), hinted('10.1.0.2', ['z1'], ['node-a'])], 'z1', ['10.1.0.2']],
+      ['falls back to zone hints when no node hint names this node', [hinted('10.1.0.1', ['z1'], ['node-b']), hinted('10.1.0.2', ['z2'], ['node-c'])], 'z1', ['10.1.0.1']],
+      [
+        'judges hints by ready endpoints only, and drains terminating ones in scope',
+        [hinted('10.1.0.1', ['z1']), hinted('10.1.0.2', [], [], { ready: false, terminating: true }), hinted('10.1.0.3', ['z1'], [], { ready: false, terminating: true })],
+        'z1',
+        ['10.1.0.1', '10.1.0.3'],
+      ],
+    ])('%s', (_name, endpoints, zone, expected) => {
+      expect(addresses(endpoints, zone)).toEqual(expected);
+    });
+
+    it('leaves hints aside under a Local policy', () => {
+      const endpoints = [{ ...hinted('10.1.0.1', ['z2']), nodeName: 'node-a' }, { ...hinted('10.1.0.2', ['z1']), nodeName: 'node-b' }];
+      expect(addresses(endpoints, 'z1', true)).toEqual(['10.1.0.1']);
+    });
+
+    it('applies hints to cluster IPs and node ports alike under the Cluster policies', () => {
+      const svc = service({ type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30080 }] });
+      const t = translateService(svc, [slice([hinted('10.1.0.1', ['z1']), hinted('10.1.0.2', ['z2'])])], { ...opts, zone: 'z2' });
+      expect(t.specs.map((s) => s.backends.map((b) => b.address))).toEqual([['10.1.0.2'], ['10.1.0.2']]);
+    });
+  });
+
   it('skips SCTP ports with a warning', () => {
     const t = translateService(service({ ports: [{ name: 'sig', port: 9, protocol: 'SCTP' }] }), [], opts);
     expect(t.specs).toEqual([]);
