@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeReport } from './report.js';
 import { formatReport, machineInfo, type Suite, type SuiteReport } from './result.js';
 import { suites } from './suites/index.js';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     writeFileSync(join(resultsDir, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
   }
   if (args.json) writeFileSync(args.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
+  console.log(`bench: report written to ${writeReport(resultsDir)}`);
 }
 
 main().catch((e) => {
