@@ -106,10 +106,11 @@ export class ObjectRest {
     const template = checkTypeMeta(def, body);
     opts.warnings.push(...checkObjectSchema(def, template, opts.fieldValidation));
     this.setNamespace(def, template, namespace);
+    // Decided once: attempt 0 works on the template itself, so a later copy already carries the first generated name.
+    const generated = !template.metadata.name && !!template.metadata.generateName;
     for (let attempt = 0; ; attempt++) {
       const obj = attempt === 0 ? template : deepCopy(template);
       const meta = obj.metadata;
-      const generated = !meta.name && !!meta.generateName;
       if (generated) meta.name = generatedName(meta.generateName!);
       delete meta.resourceVersion;
       delete meta.deletionTimestamp;
