@@ -1,15 +1,16 @@
 // compact(rev): for every key, drop the revisions below rev except the latest one at or below rev, and that one
 // too if it is a tombstone. Reads at any revision >= rev see no difference; their values' memory is reused.
 //
-// The log lists every stored revision in (main, sub) order, so the keys with anything to drop are exactly those
-// with a log entry at or below rev: the work is proportional to that prefix of the log (one surviving entry per
-// key that was last written before rev, plus everything written since the previous compaction), not to the store.
+// Only keys written since the previous compaction (p) can have anything to drop: compact(p) left every other key
+// with one revision at or below p, not a tombstone, and that one is still its latest at or below rev. Those keys
+// are exactly the ones with a log entry in (p, rev], so the work is proportional to the changes since p, not to
+// the store, which is what the API server's periodic compactions need.
 //
-//   pass 1: each key met in log[0, cut) (cut = first entry above rev) trims its revision array once (a mark per
-//           compaction dedupes); a key left with nothing leaves the hash and the tree and joins the dead list.
-//   pass 2: log[0, cut) keeps an entry only if it is now its key's first revision (the single survivor at or
-//           below rev); entries of dead keys go. The tail shifts down.
-//   pass 3: dead records are freed (pass 2 still read them).
+//   pass 1: each key met in log(p, rev] trims its revision array once (a mark per compaction dedupes); every
+//           revision it drops has its log entry found by binary search (the log is in (main, sub) order) and
+//           marked dropped; a key left with nothing leaves the hash and the tree and joins the dead list.
+//   pass 2: one sequential sweep of the log from the first dropped entry removes the dropped ones.
+//   pass 3: dead records are freed.
 // Nothing here allocates except optional shrinking, which is skipped when memory is short.
 
 import { free } from './allocator';
@@ -30,11 +31,15 @@ import {
   revCount,
 } from './key-record';
 import { compactedRev, currentRev, setCompacted } from './mvcc';
-import { logAt, logCloseGap, logLowerBound } from './revision-log';
+import { logAt, logDrop, logFind, logLowerBound, logSweep } from './revision-log';
 import { COMPACTED, FUTURE_REV, OK } from './status';
 
 let mark: u32 = 0;
 let dead: usize = 0;
+/** Entries [0, cut) of the log are the revisions at or below the compaction revision. */
+let cut: u32 = 0;
+/** The lowest log index dropped by this compaction (cut if none). */
+let firstDropped: u32 = 0;
 
 /** Number of entries of `rec` with main <= rev. */
 function countAtOrBelow(rec: usize, rev: i64): u32 {
@@ -58,6 +63,9 @@ function trimRecord(rec: usize, rev: i64): void {
   for (let i: u32 = 0; i < drop; i++) {
     const e = revAt(rec, i);
     free(<usize>load<u32>(e, R_VALUE), load<u32>(e, R_VALUE_LEN));
+    const at = logFind(mainOf(e), load<u32>(e, R_SUB), cut);
+    logDrop(at);
+    if (at < firstDropped) firstDropped = at;
   }
   const left = n - drop;
   memory.copy(revAt(rec, 0), revAt(rec, drop), <usize>left * REV_BYTES);
@@ -83,28 +91,17 @@ export function compact(rev: i64): i32 {
   mark++;
   if (mark == 0) mark = 1;
   dead = 0;
-  const cut = logLowerBound(rev + 1);
-  for (let i: u32 = 0; i < cut; i++) {
+  const from = logLowerBound(compactedRev() + 1);
+  cut = logLowerBound(rev + 1);
+  firstDropped = cut;
+  for (let i = from; i < cut; i++) {
     const rec = <usize>load<u32>(logAt(i), 12);
-    if (load<u32>(rec, 20) == mark) continue;
+    // 0: an entry this pass already dropped (its key was trimmed at an earlier entry).
+    if (rec == 0 || load<u32>(rec, 20) == mark) continue;
     store<u32>(rec, mark, 20);
     trimRecord(rec, rev);
   }
-  let kept: u32 = 0;
-  for (let i: u32 = 0; i < cut; i++) {
-    const le = logAt(i);
-    const rec = <usize>load<u32>(le, 12);
-    if (revCount(rec) == 0) continue;
-    const first = revAt(rec, 0);
-    if (mainOf(first) != load<i64>(le) || load<u32>(first, R_SUB) != load<u32>(le, 8)) continue;
-    if (kept != i) {
-      const to = logAt(kept);
-      store<u64>(to, load<u64>(le));
-      store<u64>(to, load<u64>(le, 8), 8);
-    }
-    kept++;
-  }
-  logCloseGap(kept, cut);
+  logSweep(firstDropped, cut);
   while (dead != 0) {
     const next = <usize>load<u32>(dead, 28);
     recordFree(dead);

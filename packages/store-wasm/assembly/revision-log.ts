@@ -87,12 +87,43 @@ export function logLowerBound(m: i64): u32 {
   return lo;
 }
 
+/** Index of the entry (main, sub) among the first `n` entries, which must hold it. */
+export function logFind(main: i64, sub: u32, n: u32): u32 {
+  let lo: u32 = 0;
+  let hi: u32 = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = logAt(mid);
+    const m = load<i64>(e);
+    if (m < main || (m == main && load<u32>(e, 8) < sub)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Marks entry i dropped (compaction sweeps dropped entries out with logSweep). */
+// @ts-ignore: decorator
+@inline export function logDrop(i: u32): void {
+  store<u32>(logAt(i), 0, 12);
+}
+
 /**
- * After compaction rewrote the first `scanned` entries in place, keeping `kept` of them at the front: closes the
- * gap and shrinks the array if it is mostly empty.
+ * Removes the dropped entries among [from, to) (none lie before `from`), shifting the rest down, and shrinks the
+ * array if it is mostly empty. One sequential pass over the log from `from`: no key record is read.
  */
-export function logCloseGap(kept: u32, scanned: u32): void {
-  if (kept != scanned) memory.copy(logAt(kept), logAt(scanned), <usize>(len - scanned) * LOG_BYTES);
-  len -= scanned - kept;
+export function logSweep(from: u32, to: u32): void {
+  let kept = from;
+  for (let i = from; i < to; i++) {
+    const e = logAt(i);
+    if (load<u32>(e, 12) == 0) continue;
+    if (kept != i) {
+      const k = logAt(kept);
+      store<u64>(k, load<u64>(e));
+      store<u64>(k, load<u64>(e, 8), 8);
+    }
+    kept++;
+  }
+  if (kept != to) memory.copy(logAt(kept), logAt(to), <usize>(len - to) * LOG_BYTES);
+  len -= to - kept;
   if (cap > MIN_CAP && len < cap >> 2) moveTo(max(MIN_CAP, cap >> 1));
 }

@@ -80,6 +80,8 @@ export const DUMP_BYTES = 64;
 
 export class Boundary {
   u8!: Uint8Array;
+  /** The memory's buffer, as of the last remap (reading memory.buffer is a slow getter). */
+  buf!: ArrayBuffer;
   f64!: Float64Array;
   u32!: Uint32Array;
   private scratch = 0;
@@ -96,6 +98,7 @@ export class Boundary {
 
   private remap(): void {
     const buf = this.memory.buffer;
+    this.buf = buf;
     this.u8 = new Uint8Array(buf);
     this.f64 = new Float64Array(buf);
     this.u32 = new Uint32Array(buf);
@@ -166,8 +169,8 @@ export class Boundary {
     const i = (this.io + 16) >>> 3;
     const j = (this.io + 16) >>> 2;
     return {
-      key: key ?? copyOut(this.u8, u[j + 8]!, u[j + 9]!),
-      value: copyOut(this.u8, u[j + 10]!, u[j + 11]!),
+      key: key ?? copyOut(this.buf, u[j + 8]!, u[j + 9]!),
+      value: copyOut(this.buf, u[j + 10]!, u[j + 11]!),
       createRevision: f[i]!,
       modRevision: f[i + 1]!,
       version: f[i + 2]!,
@@ -182,7 +185,7 @@ export class Boundary {
   private gathered(): Uint8Array | undefined {
     const i = this.io >>> 3;
     const at = this.f64[i + 8]!;
-    return at < 0 ? undefined : copyOut(this.u8, at, this.f64[i + 9]!);
+    return at < 0 ? undefined : copyOut(this.buf, at, this.f64[i + 9]!);
   }
 
   /**
@@ -200,8 +203,8 @@ export class Boundary {
       key = new Uint8Array(buf, base + u[j + 8]!, u[j + 9]!);
       value = new Uint8Array(buf, base + u[j + 10]!, u[j + 11]!);
     } else {
-      key = copyOut(this.u8, u[j + 8]!, u[j + 9]!);
-      value = copyOut(this.u8, u[j + 10]!, u[j + 11]!);
+      key = copyOut(this.buf, u[j + 8]!, u[j + 9]!);
+      value = copyOut(this.buf, u[j + 10]!, u[j + 11]!);
     }
     return { key, value, createRevision: f[i]!, modRevision: f[i + 1]!, version: f[i + 2]!, lease: f[i + 3]! };
   }

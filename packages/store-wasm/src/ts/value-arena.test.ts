@@ -56,9 +56,21 @@ describe('ValueArena', () => {
     const first = Array.from({ length: 4 }, (_, i) => storeBytes(arena, 256 * 1024, i));
     storeBytes(arena, 10, 9); // slab 1 becomes current
     for (const v of first) arena.release(v.slab, v.len);
-    expect(arena.memoryBytes).toBe(MIB);
+    expect(arena.memoryBytes).toBe(MIB); // the dropped slab is kept as a spare, not in use
     storeBytes(arena, 256 * 1024 + 1, 5); // a big value takes the freed number 0
     expect(arena.slab).toBe(0);
+  });
+
+  it('starts the next slab in the memory of a dropped one instead of allocating', () => {
+    const arena = new ValueArena();
+    const first = Array.from({ length: 4 }, (_, i) => storeBytes(arena, 256 * 1024, i));
+    const dropped = arena.bytes(first[0]!.slab);
+    storeBytes(arena, 10, 9); // slab 1 becomes current
+    for (const v of first) arena.release(v.slab, v.len);
+    for (let i = 0; i < 4; i++) storeBytes(arena, 256 * 1024, 20 + i); // fills slab 1, then needs a new one
+    expect(arena.bytes(arena.slab)).toBe(dropped);
+    expect(arena.memoryBytes).toBe(2 * MIB); // slab 1 and the reused one
+    expect(arena.bytes(arena.slab)[arena.offset]).toBe(23);
   });
 
   it('marks full slabs under half live as sparse, never the current one', () => {
