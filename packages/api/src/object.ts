@@ -87,9 +87,32 @@ export function isPlainObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A deep copy of a JSON value (objects here never hold anything JSON cannot). */
+/**
+ * A deep copy of a JSON value (objects here never hold anything JSON cannot). Plain objects and arrays are copied
+ * by hand, several times faster than structuredClone for the small trees objects are; anything else that is not a
+ * primitive (a typed array, a Date) still goes through structuredClone.
+ */
 export function deepCopy<T>(v: T): T {
-  return structuredClone(v);
+  return copyValue(v) as T;
+}
+
+function copyValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyValue(v[i]);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const c = copyValue((v as Record<string, unknown>)[k]);
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the copy's prototype instead.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
 }
 
 /** Structural equality of two JSON values; key order does not matter. */

@@ -36,4 +36,12 @@ describe('quantities', () => {
   ])('compares %s with %s as %i', (a, b, want) => {
     expect(Math.sign(compareQuantities(parseQuantity(a), parseQuantity(b)))).toBe(want);
   });
+
+  it('hands out one shared, frozen result per text, and still refuses bad input every time', () => {
+    const a = parseQuantity('250m');
+    expect(parseQuantity('250m')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(parseQuantity(0.25)).toEqual(a);
+    for (let i = 0; i < 2; i++) expect(() => parseQuantity('12Q')).toThrow();
+  });
 });

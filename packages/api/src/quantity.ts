@@ -43,8 +43,29 @@ function divCeil(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a > 0n ? q + 1n : q;
 }
 
-/** Parses a quantity; throws QuantityError when malformed. */
+/**
+ * Parsed quantities by their text, kept because objects repeat the same few ("100m", "64Mi") endlessly and a parse
+ * costs a regular expression and bigint arithmetic. Results are frozen: they are shared.
+ */
+const parsedQuantities = new Map<string, Quantity>();
+const MAX_PARSED_QUANTITIES = 1024;
+
+/** Parses a quantity; throws QuantityError when malformed. The result is shared and frozen. */
 export function parseQuantity(input: string | number): Quantity {
+  const key = typeof input === 'string' ? input : undefined;
+  if (key !== undefined) {
+    const hit = parsedQuantities.get(key);
+    if (hit) return hit;
+  }
+  const q = Object.freeze(parseQuantityUncached(input));
+  if (key !== undefined) {
+    if (parsedQuantities.size >= MAX_PARSED_QUANTITIES) parsedQuantities.clear();
+    parsedQuantities.set(key, q);
+  }
+  return q;
+}
+
+function parseQuantityUncached(input: string | number): Quantity {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new QuantityError(String(input));
     input = String(input);

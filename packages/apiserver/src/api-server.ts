@@ -17,7 +17,7 @@ import { installContentParsers } from './http/content-parsers.js';
 import { installErrorHandling } from './http/error-handling.js';
 import { CACHE_CONTROL } from './http/respond.js';
 import { Metrics } from './metrics/metrics.js';
-import { installPipeline } from './pipeline/stages.js';
+import { debugEnabled, installPipeline } from './pipeline/stages.js';
 import { decodeProtobufObject } from './protobuf/protobuf-decoder.js';
 import { registerOpenApiRoutes } from './openapi/openapi-routes.js';
 import { ObjectRest } from './rest/object-rest.js';
@@ -27,6 +27,7 @@ import { createStreamingHandler } from './streaming/streaming-handler.js';
 import { installUpgradeProxy } from './streaming/upgrade-proxy.js';
 import { Compactor } from './storage/compactor.js';
 import { WatchCache } from './watch/watch-cache.js';
+import { DEFAULT_WATCH_MAX_BUFFERED_BYTES } from './watch/watch-stream.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -41,6 +42,11 @@ export interface ApiServerOptions {
   logger?: FastifyBaseLogger | string;
   /** Events each resource's watch cache keeps for resuming watches. */
   watchCacheSize?: number;
+  /**
+   * Bytes a watcher may leave unsent (its client not reading fast enough) before the server closes its watch, as
+   * the real server closes unresponsive watchers; the client then resumes from the last event it read. 16 MiB.
+   */
+  watchMaxBufferedBytes?: number;
   bookmarkIntervalMs?: number;
   serviceCidr?: string;
   nodePortRange?: [number, number];
@@ -71,6 +77,8 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     bodyLimit: maxBodyBytes,
     // One debug line per request comes from the pipeline's metrics hook instead (pipeline/stages.ts).
     logController: new LogController({ disableRequestLogging: true }),
+    // A child logger per request (for its reqId) only when request-level lines can be written at all.
+    childLoggerFactory: (logger, bindings, opts) => (debugEnabled(logger) ? logger.child(bindings, opts) : logger),
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: false,
@@ -91,6 +99,11 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     allocator,
     logger: app.log,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    watchMaxBufferedBytes: options.watchMaxBufferedBytes ?? DEFAULT_WATCH_MAX_BUFFERED_BYTES,
+    watcherTooSlow(def, buffered) {
+      metrics.countTerminatedWatcher(def.resource);
+      app.log.warn({ resource: def.resource, group: def.group, buffered }, 'closed a watch whose client is not keeping up');
+    },
     storage(def) {
       let s = storages.get(def);
       if (!s) storages.set(def, (s = new ResourceStorage(def, instrumented)));

@@ -27,6 +27,13 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Values each format check has passed, so that the label keys, container names and images every object repeats
+ * are not matched against the same regular expressions again. Checks are pure functions of the value.
+ */
+const passed = new WeakMap<(v: string) => string[], Set<string>>();
+const MAX_PASSED_PER_CHECK = 4096;
+
 export class FieldErrors {
   readonly list: FieldError[] = [];
 
@@ -78,7 +85,16 @@ export class FieldErrors {
 
   /** Runs a name-format check and records each problem it reports as an invalid value. */
   check(field: string, value: string, checker: (v: string) => string[]): this {
-    for (const msg of checker(value)) this.invalid(field, value, msg);
+    let ok = passed.get(checker);
+    if (ok?.has(value)) return this;
+    const problems = checker(value);
+    if (problems.length === 0) {
+      if (!ok) passed.set(checker, (ok = new Set()));
+      if (ok.size >= MAX_PASSED_PER_CHECK) ok.clear();
+      ok.add(value);
+      return this;
+    }
+    for (const msg of problems) this.invalid(field, value, msg);
     return this;
   }
 

@@ -183,29 +183,48 @@ export function validatePodSpec(spec: any, path: string, errs: FieldErrors, isPo
   if (spec.nodeName) errs.check(`${path}.nodeName`, spec.nodeName, dns1123Subdomain);
 }
 
+/** Pod spec fields an update may change (kept out of the comparison; their own rules are elsewhere). */
+const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'schedulingGates', 'terminationGracePeriodSeconds']);
+const IMAGE = new Set(['image']);
+
+/**
+ * Whether two objects hold the same fields apart from `skip`, a field set to undefined counting as absent, each
+ * pair of values compared by `same`. Compares in place: no stripped copies.
+ */
+function sameExcept(a: Record<string, unknown>, b: Record<string, unknown>, skip: Set<string>, same: (k: string, x: unknown, y: unknown) => boolean): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (skip.has(k) || a[k] === undefined) continue;
+    if (b[k] === undefined || !same(k, a[k], b[k])) return false;
+    n++;
+  }
+  for (const k in b) if (!skip.has(k) && b[k] !== undefined) n--;
+  return n === 0;
+}
+
+/** Two container lists alike but for their images. */
+function sameButImages(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return jsonEqual(a, b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (isPlainObject(x) && isPlainObject(y)) {
+      if (!sameExcept(x, y, IMAGE, (_k, p, q) => jsonEqual(p, q))) return false;
+    } else if (!jsonEqual(x, y)) return false;
+  }
+  return true;
+}
+
 /**
  * A running pod's spec is fixed except for container images, activeDeadlineSeconds, added tolerations and a
  * scheduling gate removal: compare everything else.
  */
 export function validatePodSpecUpdate(next: any, prev: any, errs: FieldErrors): void {
-  const strip = (spec: any, from: any): any => {
-    const s = structuredClone(spec ?? {});
-    for (const list of ['containers', 'initContainers']) {
-      (s[list] ?? []).forEach((c: any, i: number) => {
-        if (from?.[list]?.[i]) c.image = from[list][i].image;
-      });
-    }
-    s.activeDeadlineSeconds = from?.activeDeadlineSeconds;
-    s.tolerations = from?.tolerations;
-    s.schedulingGates = from?.schedulingGates;
-    s.terminationGracePeriodSeconds = from?.terminationGracePeriodSeconds;
-    for (const k of Object.keys(s)) if (s[k] === undefined) delete s[k];
-    return s;
-  };
   if (!prev?.nodeName && next?.nodeName) {
     // Binding sets nodeName through its own subresource; an update may not.
   }
-  if (!jsonEqual(strip(next, next), strip(prev, next))) {
+  if (!sameExcept(next ?? {}, prev ?? {}, MUTABLE_POD_SPEC, (k, a, b) => (k === 'containers' || k === 'initContainers' ? sameButImages(a, b) : jsonEqual(a, b)))) {
     errs.forbidden(
       'spec',
       'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',

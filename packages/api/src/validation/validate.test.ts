@@ -3,6 +3,8 @@ import { container, deployment, pod, service } from '../../test-util/objects.js'
 import { isStatusError, type StatusError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import { ResourceRegistry } from '../registry/resource-registry.js';
+import { FieldErrors } from './field-errors.js';
+import { qualifiedName } from './names.js';
 import { validateObject, validateObjectUpdate } from './validate.js';
 
 const registry = new ResourceRegistry();
@@ -60,6 +62,18 @@ describe('validation of new objects', () => {
   it('phrases the message as kubectl users know it', () => {
     const err = errorOf(() => validateObject(deployments, deployment('web', { spec: { replicas: -1 } })));
     expect(err?.message).toBe('Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+  });
+});
+
+describe('format checks', () => {
+  it('still report a bad value after good ones were checked (and remembered)', () => {
+    const errs = new FieldErrors();
+    for (const v of ['app', 'tier', 'app']) errs.check('metadata.labels', v, qualifiedName);
+    expect(errs.empty).toBe(true);
+    errs.check('metadata.labels', 'bad key!', qualifiedName);
+    errs.check('metadata.labels', 'bad key!', qualifiedName);
+    expect(errs.list).toHaveLength(2);
+    expect(errs.list[0]!.message).toMatch(/^Invalid value: "bad key!": name part must consist/);
   });
 });
 

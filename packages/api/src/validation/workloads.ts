@@ -142,7 +142,8 @@ export const statefulSetValidator: KindValidator = {
     selectorImmutable(next, prev, errs);
     // Only replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
     const fixed = (s: any) => {
-      const c = structuredClone(s ?? {});
+      // Shallow: only top-level keys are dropped, and jsonEqual only reads.
+      const c = { ...(s ?? {}) };
       for (const k of ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']) delete c[k];
       return c;
     };

@@ -1,4 +1,7 @@
-/** Label and field selectors of a list or watch, compiled into one predicate. */
+/**
+ * Label and field selectors of a list or watch, compiled into one predicate that does only what the selectors
+ * need (no predicate at all when they select everything: watchers without selectors skip the check entirely).
+ */
 import {
   badRequest,
   fieldLabelsOf,
@@ -20,9 +23,26 @@ export function buildFilter(def: ResourceDefinition, namespace: string | undefin
   }
   const filter: WatchFilter = {};
   if (namespace) filter.namespace = namespace;
-  if (!labels.isEverything() || !fields.isEverything()) {
-    filter.matches = (obj: KubeObject) =>
-      labels.matches(obj.metadata?.labels) && (fields.isEverything() || fields.matches(fieldLabelsOf(def.group, def.resource, obj)));
+  const byLabels = !labels.isEverything();
+  const byFields = !fields.isEverything();
+  if (byLabels && byFields) {
+    filter.matches = (obj: KubeObject) => labels.matches(obj.metadata?.labels) && fields.matches(fieldLabels(def, obj));
+  } else if (byLabels) {
+    filter.matches = (obj: KubeObject) => labels.matches(obj.metadata?.labels);
+  } else if (byFields) {
+    filter.matches = (obj: KubeObject) => fields.matches(fieldLabels(def, obj));
   }
   return filter;
+}
+
+/**
+ * Field labels per object: the watch cache hands every watcher the same decoded object for an event, so a
+ * thousand field-selecting watchers (kubelets watching their node's pods) extract its labels once.
+ */
+const labelsByObject = new WeakMap<KubeObject, Record<string, string>>();
+
+function fieldLabels(def: ResourceDefinition, obj: KubeObject): Record<string, string> {
+  let f = labelsByObject.get(obj);
+  if (!f) labelsByObject.set(obj, (f = fieldLabelsOf(def.group, def.resource, obj)));
+  return f;
 }

@@ -84,6 +84,33 @@ describe('lists', () => {
     expect(second.items[0].metadata.name > first.items[1].metadata.name).toBe(true);
   });
 
+  it('pages a consistent list into the same items and revision as one unpaginated list', async () => {
+    for (let i = 0; i < 5; i++) await call(server, 'POST', CMS, cm(`page-${i}`, 'p', { set: 'page' }));
+    const all = (await call(server, 'GET', `${CMS}?labelSelector=set%3Dpage`)).body;
+    const names: string[] = [];
+    let cont = '';
+    for (let pages = 0; pages < 10; pages++) {
+      const page = (await call(server, 'GET', `${CMS}?labelSelector=set%3Dpage&limit=2${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).body;
+      expect(page.metadata.resourceVersion).toBe(all.metadata.resourceVersion);
+      names.push(...page.items.map((i: any) => i.metadata.name));
+      cont = page.metadata.continue ?? '';
+      if (!cont) break;
+    }
+    expect(names).toEqual(all.items.map((i: any) => i.metadata.name));
+    expect(names).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
+  });
+
+  it('reads its own writes: a GET and a LIST right after a write see it', async () => {
+    const created = (await call(server, 'POST', CMS, cm('fresh', '1'))).body;
+    const updated = (await call(server, 'PUT', `${CMS}/fresh`, { ...cm('fresh', '2'), metadata: { name: 'fresh', resourceVersion: created.metadata.resourceVersion } })).body;
+    const got = (await call(server, 'GET', `${CMS}/fresh`)).body;
+    expect(got.metadata.resourceVersion).toBe(updated.metadata.resourceVersion);
+    expect(got.data.v).toBe('2');
+    const list = (await call(server, 'GET', `${CMS}?fieldSelector=metadata.name%3Dfresh`)).body;
+    expect(list.items.map((i: any) => i.data.v)).toEqual(['2']);
+    expect(Number(list.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(updated.metadata.resourceVersion));
+  });
+
   it('answers a Table with the object embedded when asked', async () => {
     const r = await call(server, 'GET', `${CMS}?includeObject=Object&labelSelector=set%3Dzero`, undefined, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
     expect(r.body.kind).toBe('Table');

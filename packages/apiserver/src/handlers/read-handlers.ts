@@ -6,8 +6,8 @@ import { parseListOptions, type ListOptions } from '../http/query-options.js';
 import { sendBytes, sendJson } from '../http/respond.js';
 import { groupResource } from '../rest/object-rest.js';
 import type { ServerContext } from '../rest/server-context.js';
+import { encodeContinue } from '../storage/continue-token.js';
 import { objectKey } from '../storage/keys.js';
-import { servedBytes } from '../storage/object-codec.js';
 import type { StoredObject } from '../storage/resource-storage.js';
 import { columnsFor } from '../tables/columns.js';
 import { buildTable } from '../tables/table.js';
@@ -29,16 +29,18 @@ export async function getObject(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   if (format === 'none') throw notAcceptable(ACCEPTED_RESPONSE_TYPES);
-  const rv = q.get('resourceVersion');
-  let stored: StoredObject | undefined;
-  if (rv === '0') stored = ctx.cache(def).getStored(objectKey(def, namespace, name));
-  else stored = await ctx.storage(def).get(namespace, name);
+  const cache = ctx.cache(def);
+  // "0" accepts whatever the cache holds; otherwise the latest state, which the cache holds when it is in sync.
+  const stored =
+    q.get('resourceVersion') === '0' || cache.consistentRevision() !== undefined
+      ? cache.getStored(objectKey(def, namespace, name))
+      : await ctx.storage(def).get(namespace, name);
   if (!stored) throw notFound(groupResource(def), name);
   if (format === 'table' || format === 'partial-metadata') {
     const include = q.get('includeObject') === 'Object' ? 'Object' : q.get('includeObject') === 'None' ? 'None' : 'Metadata';
     return sendJson(reply, 200, buildTable(columnsFor(def), [stored.obj], include, { resourceVersion: String(stored.rv) }));
   }
-  return sendBytes(reply, 200, servedBytes(stored.raw, stored.rv), format);
+  return sendBytes(reply, 200, stored.served, format);
 }
 
 interface ListResult {
@@ -49,9 +51,11 @@ interface ListResult {
 }
 
 /**
- * Where a list is read from. resourceVersion unset: the store, now (a consistent read), paginated. "0": the watch
- * cache, whatever it holds. Exact: the store at that revision. NotOlderThan (or a bare revision): the cache when it
- * is new enough, else the store.
+ * Where a list is read from. resourceVersion unset: a consistent read, paginated: from the watch cache when it is
+ * in sync with the store (the same items, revision and continue token the store would give), else the store.
+ * "0": the watch cache, whatever it holds. Exact: the store at that revision. NotOlderThan (or a bare revision):
+ * the cache when it is new enough, else the store. Later pages (continue) come from the store at the first
+ * page's revision.
  */
 async function readList(ctx: ServerContext, def: ResourceDefinition, namespace: string | undefined, opts: ListOptions): Promise<ListResult> {
   const filter = buildFilter(def, namespace, opts);
@@ -63,6 +67,16 @@ async function readList(ctx: ServerContext, def: ResourceDefinition, namespace: 
     if (rv > current) throw timeout(`Too large resource version: ${rv}, current: ${current}`);
     // The cache lags the store (a remote store's events still on their way): read the store.
   }
+  const at = rv === undefined && !opts.continue ? cache.consistentRevision() : undefined;
+  if (at !== undefined) {
+    const page = cache.page(filter, opts.limit);
+    const r: ListResult = { items: page.items, revision: at };
+    if (page.lastKey !== undefined) {
+      r.continueToken = encodeContinue({ rv: at, start: page.lastKey + '\u0000' });
+      if (!filter.matches) r.remainingItemCount = page.remaining;
+    }
+    return r;
+  }
   const page = await ctx.storage(def).list(namespace, {
     revision: opts.resourceVersionMatch === 'Exact' ? rv : 0,
     limit: opts.limit,
@@ -72,17 +86,24 @@ async function readList(ctx: ServerContext, def: ResourceDefinition, namespace: 
   return { items: page.items, revision: page.revision, continueToken: page.continueToken, remainingItemCount: page.remainingItemCount };
 }
 
+const LIST_END = Buffer.from(']}');
+const COMMA = Buffer.from(',');
+
+/** The list's JSON: a small head, then each item's cached bytes, joined without parsing or re-encoding any. */
 function listJson(def: ResourceDefinition, r: ListResult): Buffer {
   const meta: Record<string, unknown> = { resourceVersion: String(r.revision) };
   if (r.continueToken) meta.continue = r.continueToken;
   if (r.remainingItemCount !== undefined) meta.remainingItemCount = r.remainingItemCount;
   const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
-  const parts: Buffer[] = [Buffer.from(`{"kind":"${def.listKind}","apiVersion":"${apiVersion}","metadata":${JSON.stringify(meta)},"items":[`)];
-  r.items.forEach((s, i) => {
-    if (i > 0) parts.push(Buffer.from(','));
-    parts.push(servedBytes(s.raw, s.rv));
-  });
-  parts.push(Buffer.from(']}'));
+  const parts: Buffer[] = new Array(r.items.length * 2 + 1);
+  parts[0] = Buffer.from(`{"kind":"${def.listKind}","apiVersion":"${apiVersion}","metadata":${JSON.stringify(meta)},"items":[`);
+  let n = 1;
+  for (let i = 0; i < r.items.length; i++) {
+    if (i > 0) parts[n++] = COMMA;
+    parts[n++] = r.items[i]!.served;
+  }
+  parts[n++] = LIST_END;
+  parts.length = n;
   return Buffer.concat(parts);
 }
 
@@ -109,6 +130,8 @@ export async function listOrWatch(
       table,
       bookmarks: opts.allowWatchBookmarks,
       bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+      maxBufferedBytes: ctx.watchMaxBufferedBytes,
+      onTooSlow: (buffered) => ctx.watcherTooSlow(def, buffered),
       timeoutMs: opts.timeoutSeconds !== undefined ? opts.timeoutSeconds * 1000 : defaultWatchTimeoutMs(),
     });
     return;

@@ -23,7 +23,7 @@ import { parseDeleteOptions, parseWriteOptions } from '../http/query-options.js'
 import { decodeObjectBody } from '../http/request-body.js';
 import { sendJson, sendStatus } from '../http/respond.js';
 import { nowTimestamp } from '../rest/object-fields.js';
-import { groupResource } from '../rest/object-rest.js';
+import { groupResource, replacementOf } from '../rest/object-rest.js';
 import type { ApiRoutesDeps } from './api-routes.js';
 import { planPatch } from './patch-handler.js';
 import { issueToken } from './token-request.js';
@@ -154,7 +154,7 @@ export async function handleSubresource(
       if (req.method === 'GET' && subresource === 'status') return getObject(deps.ctx, def, ns, name, q, format, reply);
       if (req.method === 'PUT') {
         const body = decodeObjectBody(req, deps.decodeProtobuf);
-        const res = await deps.rest.update(def, ns, name, () => structuredClone(body) as KubeObject, parseWriteOptions(q, req.headers['user-agent']), subresource);
+        const res = await deps.rest.update(def, ns, name, replacementOf(body), parseWriteOptions(q, req.headers['user-agent']), subresource);
         return sendJson(reply, 200, res.obj, out);
       }
       if (req.method === 'PATCH' && subresource === 'status') {

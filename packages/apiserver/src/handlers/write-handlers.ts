@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { ResponseFormat } from '../http/media-types.js';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from '../http/query-options.js';
 import { addWarnings, sendJson, sendStored } from '../http/respond.js';
-import { groupResource, type ObjectRest } from '../rest/object-rest.js';
+import { groupResource, replacementOf, type ObjectRest } from '../rest/object-rest.js';
 import type { ServerContext } from '../rest/server-context.js';
 import { strategyFor } from '../rest/strategy-registry.js';
 import { buildFilter } from './list-filter.js';
@@ -42,7 +42,7 @@ export async function replaceObject(
     strategyFor(def).allowCreateOnUpdate && !subresource
       ? () => rest.create(def, namespace, body, opts)
       : undefined;
-  const res = await rest.update(def, namespace, name, () => structuredClone(body) as KubeObject, opts, subresource, createIfMissing);
+  const res = await rest.update(def, namespace, name, replacementOf(body), opts, subresource, createIfMissing);
   if (res.stored) return sendStored(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res.stored, format);
   return sendJson(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res.obj, format);
 }

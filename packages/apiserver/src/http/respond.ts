@@ -3,7 +3,6 @@ import { StatusError, type Status } from '@skiff/api';
 import type { FastifyReply } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import type { ResponseFormat } from './media-types.js';
-import { servedBytes } from '../storage/object-codec.js';
 import type { StoredObject } from '../storage/resource-storage.js';
 
 export const CACHE_CONTROL = 'no-cache, private';
@@ -37,5 +36,5 @@ export function addWarnings(reply: FastifyReply, warnings: string[]): FastifyRep
 /** A just-written object: its stored bytes with the resourceVersion spliced in, or JSON for a dry run. */
 export function sendStored(reply: FastifyReply, code: number, stored: StoredObject, format: ResponseFormat = 'json'): FastifyReply {
   if (stored.rv === 0 || format !== 'json') return sendJson(reply, code, stored.obj, format);
-  return sendBytes(reply, code, servedBytes(stored.raw, stored.rv), format);
+  return sendBytes(reply, code, stored.served, format);
 }

@@ -8,10 +8,22 @@ export class Histogram {
     readonly buckets: number[],
   ) {}
 
+  /** Starts a series at zero, so that it is exposed before its first observation. */
+  declare(labels: string): void {
+    if (!this.series.has(labels)) this.series.set(labels, { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 });
+  }
+
   observe(labels: string, value: number): void {
     let s = this.series.get(labels);
     if (!s) this.series.set(labels, (s = { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
+    // Counted in the first bucket that holds the value; render() makes the counts cumulative.
+    const b = this.buckets;
+    for (let i = 0; i < b.length; i++) {
+      if (value <= b[i]!) {
+        s.counts[i]!++;
+        break;
+      }
+    }
     s.sum += value;
     s.count++;
   }
@@ -20,7 +32,11 @@ export class Histogram {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`);
     for (const [labels, s] of this.series) {
       const sep = labels ? ',' : '';
-      this.buckets.forEach((b, i) => out.push(`${this.name}_bucket{${labels}${sep}le="${b}"} ${s.counts[i]}`));
+      let cumulative = 0;
+      this.buckets.forEach((b, i) => {
+        cumulative += s.counts[i]!;
+        out.push(`${this.name}_bucket{${labels}${sep}le="${b}"} ${cumulative}`);
+      });
       out.push(`${this.name}_bucket{${labels}${sep}le="+Inf"} ${s.count}`);
       out.push(`${this.name}_sum{${labels}} ${s.sum}`, `${this.name}_count{${labels}} ${s.count}`);
     }

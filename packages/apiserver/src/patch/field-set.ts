@@ -210,6 +210,20 @@ export function describePath(path: string[]): string {
 
 type Trie = Record<string, any>;
 
+/** "f:<name>" for each field name seen, kept: building the same few keys for every write is most of the work. */
+const fieldKeys = new Map<string, string>();
+const MAX_FIELD_KEYS = 10_000;
+
+function fieldKey(name: string): string {
+  let k = fieldKeys.get(name);
+  if (k === undefined) {
+    k = `f:${name}`;
+    if (fieldKeys.size >= MAX_FIELD_KEYS) fieldKeys.clear();
+    fieldKeys.set(name, k);
+  }
+  return k;
+}
+
 /** `names` is a stack of the field names above `value`; build pushes and pops it instead of copying. */
 function build(value: unknown, names: string[], kind: string | undefined): Trie {
   if (isPlainObject(value)) {
@@ -218,7 +232,7 @@ function build(value: unknown, names: string[], kind: string | undefined): Trie 
       const v = value[k];
       if (v === undefined) continue;
       names.push(k);
-      node[`f:${k}`] = build(v, names, kind);
+      node[fieldKey(k)] = build(v, names, kind);
       names.pop();
     }
     return node;
@@ -248,20 +262,26 @@ function build(value: unknown, names: string[], kind: string | undefined): Trie 
  */
 export function fieldsV1Of(obj: KubeObject, scope: Scope = 'all'): Record<string, unknown> {
   const root: Trie = {};
-  for (const [k, v] of Object.entries(obj)) {
+  const o = obj as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
     if (k === 'apiVersion' || k === 'kind' || v === undefined) continue;
     if (scope === 'main' && k === 'status') continue;
     if (scope === 'status' && k !== 'status') continue;
     if (k === 'metadata') {
       const meta: Trie = {};
-      for (const [mk, mv] of Object.entries(v ?? {})) {
+      let any = false;
+      const m = (v ?? {}) as Record<string, unknown>;
+      for (const mk in m) {
+        const mv = m[mk];
         if (SERVER_METADATA.has(mk) || mv === undefined) continue;
-        meta[`f:${mk}`] = build(mv, ['metadata', mk], obj.kind);
+        meta[fieldKey(mk)] = build(mv, ['metadata', mk], obj.kind);
+        any = true;
       }
-      if (Object.keys(meta).length) root['f:metadata'] = meta;
+      if (any) root['f:metadata'] = meta;
       continue;
     }
-    root[`f:${k}`] = build(v, [k], obj.kind);
+    root[fieldKey(k)] = build(v, [k], obj.kind);
   }
   return root;
 }

@@ -24,7 +24,7 @@ import {
 import type { DeleteOptions, WriteOptions } from '../http/query-options.js';
 import { objectKey } from '../storage/keys.js';
 import { encodeObject } from '../storage/object-codec.js';
-import type { StoredObject } from '../storage/resource-storage.js';
+import { StoredObject } from '../storage/resource-storage.js';
 import { scopeOf, trackUpdate } from '../patch/managed-fields.js';
 import { checkObjectSchema } from '../schema/schema-check.js';
 import { generatedName, newUid, nowTimestamp } from './object-fields.js';
@@ -39,8 +39,18 @@ export function groupResource(def: ResourceDefinition): GroupResource {
   return { group: def.group, resource: def.resource };
 }
 
-/** Produces the desired object from the current one (a copy the producer may change). */
-export type Producer = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+/**
+ * Produces the desired object from the current one (a copy the producer may change). A producer marked
+ * `ignoresCurrent` (a PUT's replacement) is handed the current object itself, uncopied, and must not touch it.
+ */
+export type Producer = ((current: KubeObject) => KubeObject | Promise<KubeObject>) & { ignoresCurrent?: boolean };
+
+/** The producer of a PUT: a fresh copy of the request body on every attempt, whatever is stored. */
+export function replacementOf(body: unknown): Producer {
+  const produce: Producer = () => deepCopy(body) as KubeObject;
+  produce.ignoresCurrent = true;
+  return produce;
+}
 
 export interface UpdateResult {
   obj: KubeObject;
@@ -56,9 +66,18 @@ export interface DeleteResult {
 }
 
 /** Whether an update would store nothing new (managedFields timestamps aside). */
-function sameIgnoringManagedFields(a: KubeObject, b: KubeObject): boolean {
+function sameIgnoringManagedFields(next: KubeObject, cur: StoredObject): boolean {
+  const prev = cur.obj;
+  // The usual case: next carries prev's managedFields as they are (the same array), and the stored bytes are
+  // prev's encoding, so next's encoding is compared with them. Leaving out the same managedFields text shortens
+  // both by the same length: different lengths settle it, equal bytes too; only the rest needs the full check.
+  if (next.metadata.managedFields === prev.metadata.managedFields) {
+    const bytes = encodeObject(next);
+    if (bytes.length !== cur.raw.length) return false;
+    if (bytes.equals(cur.raw)) return true;
+  }
   const strip = (o: KubeObject) => encodeObject({ ...o, metadata: { ...o.metadata, managedFields: undefined } });
-  return strip(a).equals(strip(b));
+  return strip(next).equals(strip(prev));
 }
 
 export class ObjectRest {
@@ -157,13 +176,13 @@ export class ObjectRest {
     const storage = this.ctx.storage(def);
     const strategy = strategyFor(def);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const cur = await storage.get(namespace, name);
+      const cur = await this.current(def, namespace, name);
       if (!cur) {
         if (createIfMissing) return { obj: await createIfMissing(), created: true };
         throw notFound(groupResource(def), name);
       }
-      const next = this.prepareUpdate(def, namespace, name, await produce(deepCopy(cur.obj)), cur, subresource, opts);
-      if (sameIgnoringManagedFields(next, cur.obj)) return { obj: cur.obj, created: false };
+      const next = this.prepareUpdate(def, namespace, name, await produce(produce.ignoresCurrent ? cur.obj : deepCopy(cur.obj)), cur, subresource, opts);
+      if (sameIgnoringManagedFields(next, cur)) return { obj: cur.obj, created: false };
       if (!opts.applied) {
         trackUpdate(cur.obj, next, { name: opts.manager, subresource: subresource ?? '' }, scopeOf(subresource ?? '', def.statusSubresource));
       }
@@ -192,6 +211,17 @@ export class ObjectRest {
       if (out.reason === 'missing') throw notFound(groupResource(def), name);
     }
     throw conflict(groupResource(def), name, 'the object is being modified too often; try again');
+  }
+
+  /**
+   * The stored object, from the watch cache when it mirrors the store, else from the store. A private
+   * StoredObject over the cached bytes: its decoded form is this write's own, neither shared nor kept.
+   */
+  private async current(def: ResourceDefinition, namespace: string | undefined, name: string): Promise<StoredObject | undefined> {
+    const cache = this.ctx.cache(def);
+    if (cache.consistentRevision() === undefined) return this.ctx.storage(def).get(namespace, name);
+    const cached = cache.getStored(objectKey(def, namespace, name));
+    return cached && new StoredObject(cached.raw, cached.rv);
   }
 
   /** An object marked for deletion whose last finalizer is gone is deleted by the update that removed it. */

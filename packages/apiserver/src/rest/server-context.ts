@@ -15,4 +15,8 @@ export interface ServerContext {
   cache(def: ResourceDefinition): WatchCache;
   /** Interval between BOOKMARK events on watches that allow them. */
   readonly bookmarkIntervalMs: number;
+  /** Unsent bytes a watcher may fall behind by before it is dropped. */
+  readonly watchMaxBufferedBytes: number;
+  /** Told when a watcher was dropped for falling behind. */
+  watcherTooSlow(def: ResourceDefinition, buffered: number): void;
 }

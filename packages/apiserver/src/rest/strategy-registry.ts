@@ -69,6 +69,12 @@ const strategies: Record<string, Strategy> = {
   'batch/cronjobs': resetStatus,
 };
 
+/** By definition object: looked up several times per write, so the key string is built once. */
+const byDefinition = new WeakMap<ResourceDefinition, Strategy>();
+const NONE: Strategy = {};
+
 export function strategyFor(def: ResourceDefinition): Strategy {
-  return strategies[`${def.group}/${def.resource}`] ?? {};
+  let s = byDefinition.get(def);
+  if (!s) byDefinition.set(def, (s = strategies[`${def.group}/${def.resource}`] ?? NONE));
+  return s;
 }

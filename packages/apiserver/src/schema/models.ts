@@ -30,8 +30,17 @@ export function attributeMap(className: string): Map<string, Attribute> | undefi
   return m ?? undefined;
 }
 
+const classes = new Map<string, string | null>();
+
 /** The model class of a kind: V1Pod for (core, v1, Pod); CoreV1Event / EventsV1Event where names collide. */
 export function classOfKind(group: string, version: string, kind: string): string | undefined {
+  const key = `${group}/${version}/${kind}`;
+  let c = classes.get(key);
+  if (c === undefined) classes.set(key, (c = findClassOfKind(group, version, kind) ?? null));
+  return c ?? undefined;
+}
+
+function findClassOfKind(group: string, version: string, kind: string): string | undefined {
   const v = version.charAt(0).toUpperCase() + version.slice(1);
   const first = group ? group.split('.')[0]! : 'core';
   const prefix = first.charAt(0).toUpperCase() + first.slice(1);

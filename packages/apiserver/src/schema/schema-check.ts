@@ -10,6 +10,21 @@ export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** A model type string that is not a primitive, taken apart once: `Array<X>`, `{ [key: string]: X; }` or a class. */
+type Composite = { kind: 'array'; item: string } | { kind: 'map'; item: string } | { kind: 'class' };
+const composites = new Map<string, Composite>();
+
+function compositeOf(type: string): Composite {
+  let c = composites.get(type);
+  if (!c) {
+    const arr = /^Array<(.+)>$/.exec(type);
+    const map = arr ? null : /^\{ \[key: string\]: (.+); \}$/.exec(type);
+    c = arr ? { kind: 'array', item: arr[1]! } : map ? { kind: 'map', item: map[1]! } : { kind: 'class' };
+    composites.set(type, c);
+  }
+  return c;
+}
+
 class Checker {
   readonly unknown: string[] = [];
 
@@ -42,21 +57,21 @@ class Checker {
       case 'any':
         return;
     }
-    const arr = /^Array<(.+)>$/.exec(type);
-    if (arr) {
+    const c = compositeOf(type);
+    if (c.kind === 'array') {
       if (!Array.isArray(v)) this.fail(path, 'array', v);
       v.forEach((x, i) => {
-        if (x === null) this.fail(`${path}[${i}]`, arr[1]!, x);
-        this.value(x, arr[1]!, '', `${path}[${i}]`);
+        if (x === null) this.fail(`${path}[${i}]`, c.item, x);
+        this.value(x, c.item, '', `${path}[${i}]`);
       });
       return;
     }
-    const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-    if (map) {
+    if (c.kind === 'map') {
       if (!isPlainObject(v)) this.fail(path, 'object', v);
-      for (const [k, x] of Object.entries(v)) {
+      for (const k in v) {
+        const x = v[k];
         if (x === null) continue;
-        this.value(x, map[1]!, '', `${path}[${k}]`);
+        this.value(x, c.item, '', `${path}[${k}]`);
       }
       return;
     }

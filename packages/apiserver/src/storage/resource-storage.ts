@@ -7,14 +7,16 @@ import { expired, timeout, type KubeObject, type ResourceDefinition } from '@ski
 import { isStoreError, prefixEnd, type KeyValue, type Store } from '@skiff/store-wasm';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { collectionPrefix, objectKey } from './keys.js';
-import { decodeObject, encodeObject } from './object-codec.js';
+import { decodeObject, encodeObject, servedBytes } from './object-codec.js';
 
 /**
  * An object as read from or written to the store. `obj` is decoded on first use, so a JSON response that only
- * needs the bytes (see object-codec.ts) never parses them.
+ * needs the bytes (see object-codec.ts) never parses them; `served` is spliced on first use and kept, so the watch
+ * cache's copy of an object is turned into response bytes once per version however often it is read or watched.
  */
 export class StoredObject {
   private decoded: KubeObject | undefined;
+  private servedJson: Buffer | undefined;
 
   constructor(
     /** The stored bytes (without the resourceVersion). */
@@ -28,6 +30,11 @@ export class StoredObject {
 
   get obj(): KubeObject {
     return (this.decoded ??= decodeObject(this.raw, this.rv));
+  }
+
+  /** The object as JSON with its resourceVersion: what GET, LIST and watch events send. Do not modify. */
+  get served(): Buffer {
+    return (this.servedJson ??= servedBytes(this.raw, this.rv));
   }
 }
 

@@ -10,7 +10,10 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
  * format.
  */
 export class CacheEvent {
-  private readonly encoded = new Map<string, Buffer>();
+  // Nearly every event is sent in one form only (JSON lines of one type): that one needs no map.
+  private firstFormat: string | undefined;
+  private firstBytes: Buffer | undefined;
+  private more: Map<string, Buffer> | undefined;
 
   constructor(
     readonly type: WatchEventType,
@@ -18,18 +21,25 @@ export class CacheEvent {
     readonly key: string,
     readonly current: StoredObject,
     readonly previous: StoredObject | undefined,
+    /** The object's namespace ('' when cluster-scoped), parsed from the key once for every watcher. */
+    readonly namespace = '',
   ) {}
 
   get object(): KubeObject {
     return this.current.obj;
   }
 
-  /** Memoizes `make()` under `format` (e.g. "json:MODIFIED" or "table:ADDED"). */
+  /** Memoizes `make()` under `format` (e.g. "json:MODIFIED" or "table:ADDED"); use constant format strings. */
   encode(format: string, make: () => Buffer): Buffer {
-    let b = this.encoded.get(format);
+    if (this.firstFormat === format) return this.firstBytes!;
+    if (this.firstFormat === undefined) {
+      this.firstFormat = format;
+      return (this.firstBytes = make());
+    }
+    let b = (this.more ??= new Map()).get(format);
     if (!b) {
       b = make();
-      this.encoded.set(format, b);
+      this.more.set(format, b);
     }
     return b;
   }

@@ -115,4 +115,58 @@ describe('the watch cache', () => {
     await put(cm('shared'));
     expect(lines.size).toBe(1);
   });
+
+  it('knows it mirrors a store in this process, at the current revision of that store', async () => {
+    await put(cm('mirrored'));
+    const local = store as unknown as { localStatus(): { revision: number } };
+    expect(cache.consistentRevision()).toBe(local.localStatus().revision);
+    expect(cache.getStored('/registry/configmaps/default/mirrored')).toBeDefined();
+  });
+
+  it('does not claim to mirror a store it cannot read synchronously', async () => {
+    const remoteLike: Store = Object.create(store, { localStatus: { value: undefined } });
+    const other = new WatchCache(configmaps, remoteLike, { capacity: 4 });
+    await other.start();
+    try {
+      expect(other.consistentRevision()).toBeUndefined();
+      expect(other.list({}).items.map((s) => s.obj.metadata.name)).toEqual(['before']);
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('pages its objects in key order, saying where the next page starts and how many keys remain', async () => {
+    for (const n of ['b', 'c', 'd']) await put(cm(n));
+    await put(cm('e', {}, 'other'));
+    const first = cache.page({}, 2);
+    expect(first.items.map((s) => s.obj.metadata.name)).toEqual(['b', 'before']);
+    expect(first).toMatchObject({ lastKey: 'default/before', remaining: 3 });
+    const ns = cache.page({ namespace: 'default' }, 10);
+    expect(ns.items.map((s) => s.obj.metadata.name)).toEqual(['b', 'before', 'c', 'd']);
+    expect(ns.lastKey).toBeUndefined();
+    const exact = cache.page({ namespace: 'default' }, 4);
+    expect(exact.lastKey).toBeUndefined();
+  });
+
+  it('dispatches an event only to the watchers of its namespace and of every namespace', async () => {
+    const here = recorder();
+    const there = recorder();
+    const all = recorder();
+    cache.watch({ namespace: 'default' }, cache.revision, here);
+    cache.watch({ namespace: 'other' }, cache.revision, there);
+    cache.watch({}, cache.revision, all);
+    await put(cm('x'));
+    await put(cm('y', {}, 'other'));
+    expect(here.seen.map((s) => s.split('@')[0])).toEqual(['ADDED x']);
+    expect(there.seen.map((s) => s.split('@')[0])).toEqual(['ADDED y']);
+    expect(all.seen.map((s) => s.split('@')[0])).toEqual(['ADDED x', 'ADDED y']);
+  });
+
+  it('keeps one served form of each object version for every reader', async () => {
+    await put(cm('served'));
+    const s = cache.getStored('/registry/configmaps/default/served')!;
+    expect(s.served).toBe(s.served);
+    expect(JSON.parse(s.served.toString()).metadata.resourceVersion).toBe(String(s.rv));
+  });
 });
+

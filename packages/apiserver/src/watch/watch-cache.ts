@@ -5,13 +5,20 @@
  *
  * History is complete for revisions above `oldestRevision`: the revision the cache was loaded at, raised as
  * events fall off the ring. A watch from below it gets 410 Expired.
+ *
+ * With a store in this process (LocalStore), the store tells its watchers about a write synchronously, before the
+ * write's promise resolves, so once the cache's store watch starts exactly at the revision it loaded, the cache
+ * holds what the store holds at every moment. `consistentRevision()` says so, and consistent reads (GET and LIST
+ * without a resourceVersion) are then served from the cache, as the real server does with ConsistentListFromCache.
+ * A remote store's events arrive later than its writes' answers, so those reads go to the store.
  */
 import { tooOldResourceVersion, type KubeObject, type ResourceDefinition, type Status } from '@skiff/api';
-import { fromUtf8, prefixEnd, utf8, type Store, type StoreLogger, type WatchEvent, type Watcher } from '@skiff/store-wasm';
+import { fromUtf8, prefixEnd, utf8, type LocalStore, type Store, type StoreLogger, type WatchEvent, type Watcher } from '@skiff/store-wasm';
 import { collectionPrefix, parseKey } from '../storage/keys.js';
 import { StoredObject } from '../storage/resource-storage.js';
 import { CacheEvent, type WatchEventType } from './cache-event.js';
 import { EventRing } from './event-ring.js';
+import { SortedKeys } from './sorted-keys.js';
 
 export interface WatchFilter {
   /** Only this namespace ('' or absent: all). */
@@ -45,13 +52,33 @@ export interface WatchCacheOptions {
   logger?: StoreLogger;
 }
 
+/** One page of the cache's objects in key order, as a store range with a limit would give it. */
+export interface CachePage {
+  items: StoredObject[];
+  /** Key (without the collection prefix) of the last item, when more keys follow it. */
+  lastKey?: string;
+  /** Keys after the last item, before filtering (only meaningful without a filter). */
+  remaining?: number;
+}
+
+/** Reads before this many attempts at loading without a write in between give up on serving consistent reads. */
+const SYNC_ATTEMPTS = 5;
+
 export class WatchCache {
   private readonly objects = new Map<string, StoredObject>();
+  private readonly keys = new SortedKeys();
   private readonly ring: EventRing;
   private readonly watchers = new Map<number, WatcherState>();
+  /** Watchers of every namespace, and of one namespace by its name: an event only visits the ones that can want it. */
+  private readonly clusterWatchers = new Set<WatcherState>();
+  private readonly namespaceWatchers = new Map<string, Set<WatcherState>>();
   private nextId = 1;
   private storeWatch: Watcher | undefined;
   private stopped = false;
+  /** The store's revision, read synchronously; only for a store in this process. */
+  private readonly localRevision: (() => number) | undefined;
+  /** The cache mirrors the store at every moment (see the file comment). */
+  private inSync = false;
   /** The newest revision the cache reflects. */
   revision = 0;
   /** Changes after this revision are all in the ring or still to come. */
@@ -66,6 +93,8 @@ export class WatchCache {
   ) {
     this.ring = new EventRing(opts.capacity);
     this.readyPromise = new Promise((r) => (this.readyResolve = r));
+    const local = store as Partial<LocalStore>;
+    if (typeof local.localStatus === 'function') this.localRevision = () => local.localStatus!().revision;
   }
 
   get watcherCount(): number {
@@ -78,29 +107,53 @@ export class WatchCache {
 
   /** Loads every object, then follows the store from the revision it loaded at. */
   async start(): Promise<void> {
+    this.inSync = false;
     const prefix = utf8(collectionPrefix(this.def));
-    const res = await this.store.range(prefix, prefixEnd(prefix));
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      res = await this.store.range(prefix, prefixEnd(prefix));
+      // No await from here to the watch below: for a local store, nothing can be written in between.
+      if (!this.localRevision || this.localRevision() === res.revision || attempt >= SYNC_ATTEMPTS) break;
+    }
     this.objects.clear();
     this.ring.clear();
     for (const kv of res.kvs) this.objects.set(fromUtf8(kv.key), new StoredObject(kv.value, kv.modRevision));
+    this.keys.reset(this.objects.keys());
     this.revision = res.revision;
     this.oldestRevision = res.revision;
     if (this.stopped) return;
+    this.inSync = this.localRevision !== undefined && this.localRevision() === res.revision;
     this.storeWatch = this.store.watch(
       { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: res.revision + 1, prevKv: true },
       {
-        onEvents: (events, revision) => this.apply(events, revision),
+        onEvents: (events, revision) => {
+          try {
+            this.apply(events, revision);
+          } catch (e) {
+            // The store drops a listener that throws; start over rather than serve a cache that stopped following.
+            this.opts.logger?.error({ resource: this.def.resource, err: e }, 'watch cache failed to apply events');
+            this.reset('the watch cache failed to apply a change');
+          }
+        },
         onCompacted: () => this.reset('the store was compacted past the watch cache'),
       },
     );
     this.readyResolve();
   }
 
+  /**
+   * The store's current revision when the cache is known to hold exactly what the store holds (a store in this
+   * process, followed since the revision the cache loaded); undefined otherwise.
+   */
+  consistentRevision(): number | undefined {
+    return this.inSync ? this.localRevision!() : undefined;
+  }
+
   stop(): void {
     this.stopped = true;
+    this.inSync = false;
     this.storeWatch?.cancel();
-    for (const w of [...this.watchers.values()]) w.sink.error(goneStatus('the server is shutting down'));
-    this.watchers.clear();
+    this.dropWatchers(goneStatus('the server is shutting down'));
   }
 
   /** The current object at `key`, as of `revision`. */
@@ -110,14 +163,34 @@ export class WatchCache {
 
   /** Every current object accepted by the filter, sorted by key, and the revision they reflect. */
   list(filter: WatchFilter): { items: StoredObject[]; revision: number } {
-    const prefix = filter.namespace ? collectionPrefix(this.def, filter.namespace) : undefined;
-    const keys = [...this.objects.keys()].filter((k) => !prefix || k.startsWith(prefix)).sort();
-    const items: StoredObject[] = [];
-    for (const k of keys) {
-      const s = this.objects.get(k)!;
-      if (!filter.matches || filter.matches(s.obj)) items.push(s);
+    return { items: this.page(filter).items, revision: this.revision };
+  }
+
+  /**
+   * Objects accepted by the filter in key order, at most `limit` (0: all), as ResourceStorage.list pages the
+   * store: `lastKey` and `remaining` are set when the page filled up before the collection ended.
+   */
+  page(filter: WatchFilter, limit = 0): CachePage {
+    const prefix = collectionPrefix(this.def, filter.namespace || undefined);
+    const keys = this.keys.all();
+    let end = keys.length;
+    let i = 0;
+    if (filter.namespace) {
+      i = this.keys.lowerBound(prefix);
+      end = this.keys.lowerBound(prefix.slice(0, -1) + '0'); // '0' follows '/': the first key past the namespace
     }
-    return { items, revision: this.revision };
+    const items: StoredObject[] = [];
+    const { matches } = filter;
+    for (; i < end; i++) {
+      const s = this.objects.get(keys[i]!)!;
+      if (matches && !matches(s.obj)) continue;
+      items.push(s);
+      if (limit && items.length === limit) {
+        if (i + 1 === end) break;
+        return { items, lastKey: keys[i]!.slice(prefix.length), remaining: end - i - 1 };
+      }
+    }
+    return { items };
   }
 
   /**
@@ -141,28 +214,61 @@ export class WatchCache {
       w.after = Math.max(fromRv, this.revision);
     }
     this.watchers.set(w.id, w);
-    return { id: w.id, stop: () => this.watchers.delete(w.id) };
+    this.indexOf(filter, true)!.add(w);
+    return { id: w.id, stop: () => this.forget(w) };
+  }
+
+  /** The set of watchers a filter's watcher belongs to, by namespace; created when `create`. */
+  private indexOf(filter: WatchFilter, create: boolean): Set<WatcherState> | undefined {
+    if (!filter.namespace) return this.clusterWatchers;
+    let set = this.namespaceWatchers.get(filter.namespace);
+    if (!set && create) this.namespaceWatchers.set(filter.namespace, (set = new Set()));
+    return set;
+  }
+
+  private forget(w: WatcherState): void {
+    if (!this.watchers.delete(w.id)) return;
+    const set = this.indexOf(w.filter, false);
+    set?.delete(w);
+    if (set && set.size === 0 && w.filter.namespace) this.namespaceWatchers.delete(w.filter.namespace);
+  }
+
+  private dropWatchers(status: Status): void {
+    const all = [...this.watchers.values()];
+    this.watchers.clear();
+    this.clusterWatchers.clear();
+    this.namespaceWatchers.clear();
+    for (const w of all) w.sink.error(status);
   }
 
   private apply(events: WatchEvent[], revision: number): void {
     for (const e of events) {
       const key = fromUtf8(e.kv.key);
       const prev = this.objects.get(key);
+      const namespace = this.def.namespaced ? parseKey(this.def, key).namespace : '';
       let ev: CacheEvent;
       if (e.type === 'PUT') {
         const cur = new StoredObject(e.kv.value, e.kv.modRevision);
         this.objects.set(key, cur);
-        ev = new CacheEvent(prev ? 'MODIFIED' : 'ADDED', e.kv.modRevision, key, cur, prev);
+        if (!prev) this.keys.add(key);
+        ev = new CacheEvent(prev ? 'MODIFIED' : 'ADDED', e.kv.modRevision, key, cur, prev, namespace);
       } else {
-        this.objects.delete(key);
+        if (prev) {
+          this.objects.delete(key);
+          this.keys.delete(key);
+        }
         const last = e.prevKv?.value ?? prev?.raw;
         if (!last) continue;
-        ev = new CacheEvent('DELETED', e.kv.modRevision, key, new StoredObject(last, e.kv.modRevision), prev);
+        ev = new CacheEvent('DELETED', e.kv.modRevision, key, new StoredObject(last, e.kv.modRevision), prev, namespace);
       }
       const evicted = this.ring.push(ev);
       if (evicted) this.oldestRevision = evicted.rv;
       this.revision = Math.max(this.revision, ev.rv);
-      for (const w of this.watchers.values()) this.dispatch(w, ev);
+      for (const w of this.clusterWatchers) this.dispatch(w, ev);
+      if (namespace) {
+        const set = this.namespaceWatchers.get(namespace);
+        if (set) for (const w of set) this.dispatch(w, ev);
+      }
     }
     this.revision = Math.max(this.revision, revision);
   }
@@ -171,7 +277,7 @@ export class WatchCache {
   private dispatch(w: WatcherState, ev: CacheEvent): void {
     if (ev.rv <= w.after) return;
     const { namespace, matches } = w.filter;
-    if (namespace && parseKey(this.def, ev.key).namespace !== namespace) return;
+    if (namespace && ev.namespace !== namespace) return;
     if (!matches) {
       w.sink.event(ev.type, ev);
       return;
@@ -187,9 +293,9 @@ export class WatchCache {
 
   private reset(why: string): void {
     this.opts.logger?.warn({ resource: this.def.resource, why }, 'watch cache reset');
+    this.inSync = false;
     this.storeWatch?.cancel();
-    for (const w of [...this.watchers.values()]) w.sink.error(goneStatus(why));
-    this.watchers.clear();
+    this.dropWatchers(goneStatus(why));
     if (!this.stopped) void this.start();
   }
 }

@@ -1,14 +1,18 @@
 /**
  * A watch over HTTP: 200, chunked, one JSON event per line (client-node splits on newlines), until the timeout,
- * the client leaving, or an ERROR event. The handler hijacks the reply and writes to the socket directly.
+ * the client leaving, an ERROR event, or the client falling too far behind. The handler hijacks the reply; lines
+ * go out through a WatchWriter (one chunk per event-loop turn, shared between watchers sent the same lines).
+ *
+ * Each event is serialized once per wire form (a JSON line per event type, a Table line per includeObject) and
+ * memoized on the cache's event, so a thousand watchers of one form cost one serialization.
  */
 import type { KubeObject, ResourceDefinition, Status } from '@skiff/api';
 import type { FastifyReply } from 'fastify';
 import { CACHE_CONTROL } from '../http/respond.js';
-import { servedBytes } from '../storage/object-codec.js';
 import { columnDefinitions, tableRow, type Column, type IncludeObject } from '../tables/table.js';
 import type { CacheEvent, WatchEventType } from './cache-event.js';
 import type { WatchCache, WatchFilter } from './watch-cache.js';
+import { WatchWriter } from './watch-writer.js';
 
 export interface WatchRequest {
   def: ResourceDefinition;
@@ -24,15 +28,30 @@ export interface WatchRequest {
   timeoutMs: number;
   /** A client further behind than this many buffered bytes is dropped; it will re-watch from its last RV. */
   maxBufferedBytes?: number;
+  /** Told when a watcher is dropped for falling behind (for logs and metrics). */
+  onTooSlow?: (buffered: number) => void;
   onClose?: () => void;
 }
 
-const NEWLINE = 0x0a;
+/** Default bound on what one watcher may leave unsent before it is dropped. */
+export const DEFAULT_WATCH_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/** How long a dropped watcher's connection may take to drain what was already queued before it is cut. */
+const DROP_GRACE_MS = 10_000;
+
+const TYPES: readonly WatchEventType[] = ['ADDED', 'MODIFIED', 'DELETED'];
+const JSON_HEADS = Object.fromEntries(TYPES.map((t) => [t, Buffer.from(`{"type":"${t}","object":`)])) as Record<WatchEventType, Buffer>;
+const JSON_FORMATS = Object.fromEntries(TYPES.map((t) => [t, `json:${t}`])) as Record<WatchEventType, string>;
+const LINE_END = Buffer.from('}\n');
 
 function jsonEvent(type: WatchEventType, ev: CacheEvent): Buffer {
-  const head = Buffer.from(`{"type":"${type}","object":`);
-  const obj = servedBytes(ev.current.raw, ev.rv);
-  return Buffer.concat([head, obj, Buffer.from([0x7d, NEWLINE])]);
+  const head = JSON_HEADS[type];
+  const obj = ev.current.served;
+  const out = Buffer.allocUnsafe(head.length + obj.length + LINE_END.length);
+  head.copy(out, 0);
+  obj.copy(out, head.length);
+  LINE_END.copy(out, head.length + obj.length);
+  return out;
 }
 
 function tableEvent(type: WatchEventType, obj: KubeObject, table: NonNullable<WatchRequest['table']>): Buffer {
@@ -52,54 +71,55 @@ export function serveWatch(reply: FastifyReply, w: WatchRequest): void {
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': CACHE_CONTROL, 'transfer-encoding': 'chunked' });
   res.flushHeaders?.();
-  const maxBuffered = w.maxBufferedBytes ?? 64 * 1024 * 1024;
   let done = false;
   let lastRv = w.fromRv ?? w.cache.revision;
   const timers: NodeJS.Timeout[] = [];
   let cacheWatcher: { stop(): void } | undefined;
 
-  const finish = () => {
-    if (done) return;
+  const stopWatching = () => {
+    if (done) return false;
     done = true;
     for (const t of timers) clearTimeout(t);
     timers.length = 0;
     cacheWatcher?.stop();
-    if (!res.writableEnded) res.end();
+    return true;
+  };
+  const finish = () => {
+    if (!stopWatching()) return;
+    writer.end();
     w.onClose?.();
   };
-  // Events written in one turn of the event loop leave in one writev (flushed by setImmediate, after the turn's
-  // I/O callbacks): under load many changes arrive per turn, and each watcher still costs one syscall per turn.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    if (!done) res.uncork();
-  };
-  const write = (b: Buffer) => {
-    if (done) return;
-    if (!corked) {
-      corked = true;
-      res.cork();
-      setImmediate(uncork);
-    }
-    res.write(b);
-    if (res.writableLength > maxBuffered) finish();
-  };
+  const writer = new WatchWriter(res, {
+    maxBufferedBytes: w.maxBufferedBytes ?? DEFAULT_WATCH_MAX_BUFFERED_BYTES,
+    onTooSlow(buffered) {
+      // As the real server does with a watcher whose buffer is full: stop sending and close the stream. What is
+      // already queued still drains (the client resumes from the last event it read), within a grace period.
+      if (!stopWatching()) return;
+      w.onTooSlow?.(buffered);
+      writer.abandon();
+      const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
+      cut.unref();
+      res.once('close', () => clearTimeout(cut));
+      w.onClose?.();
+    },
+  });
+
   const bookmark = (annotations?: Record<string, string>) => {
     const obj: KubeObject = { kind: w.def.kind, apiVersion: w.def.group ? `${w.def.group}/${w.def.version}` : w.def.version, metadata: { resourceVersion: String(lastRv) } };
     if (annotations) obj.metadata.annotations = annotations;
-    write(Buffer.from(JSON.stringify({ type: 'BOOKMARK', object: obj }) + '\n'));
+    writer.push(Buffer.from(JSON.stringify({ type: 'BOOKMARK', object: obj }) + '\n'));
   };
 
+  const table = w.table;
+  const tableFormats = table && (Object.fromEntries(TYPES.map((t) => [t, `table:${table.include}:${t}`])) as Record<WatchEventType, string>);
   const sink = {
     event(type: WatchEventType, ev: CacheEvent) {
-      lastRv = Math.max(lastRv, ev.rv);
-      if (w.table) {
-        const table = w.table;
-        write(ev.encode(`table:${table.include}:${type}`, () => tableEvent(type, withRv(ev), table)));
-      } else write(ev.encode(`json:${type}`, () => jsonEvent(type, ev)));
+      if (ev.rv > lastRv) lastRv = ev.rv;
+      if (table) writer.push(ev.encode(tableFormats![type], () => tableEvent(type, withRv(ev), table)));
+      else writer.push(ev.encode(JSON_FORMATS[type], () => jsonEvent(type, ev)));
     },
     error(status: Status) {
-      write(Buffer.from(JSON.stringify({ type: 'ERROR', object: status }) + '\n'));
+      writer.push(Buffer.from(JSON.stringify({ type: 'ERROR', object: status }) + '\n'));
       finish();
     },
   };
@@ -118,6 +138,7 @@ export function serveWatch(reply: FastifyReply, w: WatchRequest): void {
   if (w.timeoutMs > 0) timers.push(setTimeout(finish, w.timeoutMs));
   if (w.bookmarks && w.bookmarkIntervalMs > 0) {
     const every = setInterval(() => {
+      // Queued after every event already dispatched to this watcher, so the bookmark never runs ahead of them.
       lastRv = Math.max(lastRv, w.cache.revision);
       bookmark();
     }, w.bookmarkIntervalMs);

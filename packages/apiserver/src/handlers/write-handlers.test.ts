@@ -1,0 +1,40 @@
+/** PUT semantics that the write path's shortcuts must keep: no-op updates store nothing, real ones do. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer } from '../../test-util/server.js';
+import type { ApiServer } from '../index.js';
+
+let server: ApiServer;
+const CMS = '/api/v1/namespaces/default/configmaps';
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('replacing an object', () => {
+  it('stores nothing when the object comes back as it was read', async () => {
+    const created = (await call(server, 'POST', CMS, { metadata: { name: 'same', labels: { a: '1' } }, data: { k: 'v' } })).body;
+    const again = await call(server, 'PUT', `${CMS}/same`, created);
+    expect(again.status).toBe(200);
+    expect(again.body.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+    expect(again.body.metadata.managedFields).toEqual(created.metadata.managedFields);
+  });
+
+  it('stores a change, with a new resourceVersion, and the same object comes back from a GET', async () => {
+    const created = (await call(server, 'POST', CMS, { metadata: { name: 'changed' }, data: { k: 'v' } })).body;
+    const put = (await call(server, 'PUT', `${CMS}/changed`, { ...created, data: { k: 'w' } })).body;
+    expect(Number(put.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    expect(put.data).toEqual({ k: 'w' });
+    expect((await call(server, 'GET', `${CMS}/changed`)).body).toEqual(put);
+  });
+
+  it('answers 409 when the body pins a resourceVersion that is no longer current', async () => {
+    const created = (await call(server, 'POST', CMS, { metadata: { name: 'pinned' }, data: { k: 'v' } })).body;
+    await call(server, 'PUT', `${CMS}/pinned`, { ...created, data: { k: 'w' } });
+    const stale = await call(server, 'PUT', `${CMS}/pinned`, { ...created, data: { k: 'x' } });
+    expect(stale.status).toBe(409);
+  });
+});
