@@ -16,7 +16,9 @@ export type SchedulerErrorCode =
   | 'PodNotFound'
   | 'PodExists'
   | 'EngineUnavailable'
-  | 'CoreFailure';
+  | 'CoreFailure'
+  | 'InvalidFlag'
+  | 'ConfigFile';
 
 const summaries: Record<SchedulerErrorCode, string> = {
   InvalidConfig: 'invalid scheduler configuration',
@@ -32,6 +34,8 @@ const summaries: Record<SchedulerErrorCode, string> = {
   PodExists: 'pod already exists',
   EngineUnavailable: 'scheduling engine unavailable',
   CoreFailure: 'scheduling core failed',
+  InvalidFlag: 'invalid flag',
+  ConfigFile: 'cannot load the configuration file',
 };
 
 export interface SchedulerErrorDetails {

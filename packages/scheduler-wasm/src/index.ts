@@ -16,3 +16,8 @@ export { ProfileWriter, type CoreProfile } from './core/core-profile.js';
 export { encodePod, type EncodeOptions } from './model/encode-pod.js';
 export { parseQuantity } from './model/quantity.js';
 export { SchedulerError, isSchedulerError, type SchedulerErrorCode, type SchedulerErrorDetails } from './errors.js';
+// The scheduler process: informers, the scheduling loop, binding, preemption, events, leader election, metrics.
+export { startScheduler, type SchedulerProcess, type SchedulerProcessStats } from './process/scheduler-process.js';
+export type { SchedulerProcessOptions, ResolvedProcessOptions } from './process/process-options.js';
+export { loadConfigFile, readProcessSettings, type SchedulerConfigFile, type ProcessSettings, type LeaderElectionSettings } from './process/config-file.js';
+export { SchedulerMetrics } from './process/metrics/scheduler-metrics.js';
