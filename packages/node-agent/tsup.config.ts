@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/bin/skiff-cri.ts'],
+  entry: ['src/index.ts', 'src/bin/skiff-cri.ts', 'src/bin/skiff-node-agent.ts'],
   format: ['esm'],
   target: 'node20',
   platform: 'node',

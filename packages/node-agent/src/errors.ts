@@ -30,7 +30,13 @@ export type NodeAgentErrorCode =
   | 'CriUnavailable'
   | 'CriCallFailed'
   | 'Closed'
-  | 'Internal';
+  | 'Internal'
+  // the kubelet's (src/kubelet): they never cross the CRI, so their gRPC statuses only keep the table total
+  | 'ContainerConfigInvalid'
+  | 'VolumeSetupFailed'
+  | 'HookFailed'
+  | 'ApiRequestFailed'
+  | 'StreamRefused';
 
 const grpcCodes: Record<NodeAgentErrorCode, GrpcStatus> = {
   InvalidArgument: GrpcStatus.INVALID_ARGUMENT,
@@ -58,6 +64,11 @@ const grpcCodes: Record<NodeAgentErrorCode, GrpcStatus> = {
   CriCallFailed: GrpcStatus.UNKNOWN,
   Closed: GrpcStatus.UNAVAILABLE,
   Internal: GrpcStatus.INTERNAL,
+  ContainerConfigInvalid: GrpcStatus.INVALID_ARGUMENT,
+  VolumeSetupFailed: GrpcStatus.UNKNOWN,
+  HookFailed: GrpcStatus.UNKNOWN,
+  ApiRequestFailed: GrpcStatus.UNAVAILABLE,
+  StreamRefused: GrpcStatus.FAILED_PRECONDITION,
 };
 
 export class NodeAgentError extends Error {

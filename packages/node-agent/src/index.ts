@@ -1,5 +1,5 @@
 // Public API of @skiff/node-agent: the CRI client (for the kubelet, against Skiff's runtime or containerd), Skiff's
-// CRI runtime, and the local image store.
+// CRI runtime, the local image store, and the kubelet (startNodeAgent).
 export { createCriClient, type CriClient, type CriClientOptions, type CriCallOptions } from './cri/cri-client.js';
 export type * from './cri/cri-types.js';
 export type * from './cri/cri-messages.js';
@@ -17,6 +17,10 @@ export { importImageArchive, importImageArchive as importImage, type ImportOptio
 export { exportDockerArchive } from './images/image-export.js';
 export { buildBusyboxImage, ensureBusyboxImage, BUSYBOX_IMAGE } from './images/busybox-image.js';
 export { normalizeImageName, parseImageReference, isImageId, type ImageReference } from './images/image-reference.js';
+
+export { startNodeAgent, type NodeAgent } from './kubelet/node-agent.js';
+export { resolveOptions as resolveNodeAgentOptions, type NodeAgentOptions } from './kubelet/node-agent-options.js';
+export { KubeletMetrics } from './kubelet/server/metrics.js';
 
 export { NodeAgentError, isNodeAgentError, grpcStatusOf, type NodeAgentErrorCode } from './errors.js';
 export { createLogger, silentLogger } from './logger.js';

@@ -1,0 +1,185 @@
+/**
+ * startNodeAgent: the kubelet, assembled. In order: the CRI runtime must answer; the kubelet API starts (its port
+ * goes into the Node); the Node is registered and its Lease heartbeat begins; the informers sync; what the runtime
+ * already runs is adopted; pod workers take over. `close()` stops the agent and leaves containers running, so a
+ * new agent on the same runtime carries on with them.
+ */
+import { mkdir, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseQuantity, quantityMilli } from '@skiff/api';
+import type { ConfigMap, Secret } from '@skiff/api';
+import { createClient, loadKubeconfig } from '@skiff/client';
+import { createCriClient } from '../cri/cri-client.js';
+import { NodeAgentError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { instrumentCri } from './instrumented-cri.js';
+import { KubeApi } from './kube-api.js';
+import { machineInfo } from './node/host-stats.js';
+import { NodeLease } from './node/node-lease.js';
+import { nodeResources } from './node/node-object.js';
+import { NodeStatusReporter } from './node/node-status.js';
+import { resolveOptions, type NodeAgentOptions } from './node-agent-options.js';
+import { Backoff } from './pods/backoff.js';
+import { ImagePuller } from './pods/image-puller.js';
+import type { PodContext } from './pods/pod-context.js';
+import { PodManager } from './pods/pod-manager.js';
+import { ProbeManager } from './probes/probe-manager.js';
+import { KubeletMetrics } from './server/metrics.js';
+import { startKubeletServer } from './server/kubelet-server.js';
+import { VolumeManager } from './volumes/volume-manager.js';
+
+export interface NodeAgent {
+  readonly nodeName: string;
+  /** The kubelet API's URL and port. */
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: KubeletMetrics;
+  /** Pods with a worker (bound here and not yet removed). */
+  podCount(): number;
+  /** Stops the agent; containers keep running. */
+  close(): Promise<void>;
+}
+
+function milli(q: string | undefined): number {
+  return q ? Number(quantityMilli(parseQuantity(q))) : 0;
+}
+
+export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent> {
+  const o = resolveOptions(input);
+  const logger = (input.logger ?? createLogger({ name: 'skiff-node-agent' })).child({ node: o.nodeName });
+  const cluster = input.cluster ?? (input.kubeconfig ? loadKubeconfig({ path: input.kubeconfig }) : undefined);
+  if (!cluster) throw new NodeAgentError('InvalidArgument', 'the node agent needs the API server: pass a kubeconfig path or a cluster connection');
+  await mkdir(join(o.root, 'pods'), { recursive: true });
+  await mkdir(o.podLogsDir, { recursive: true });
+
+  const metrics = new KubeletMetrics(o.nodeName);
+  const rawCri = createCriClient(o.criSocket);
+  const cri = instrumentCri(rawCri, (op, seconds) => metrics.runtimeOperation(op, seconds));
+  const cleanup: (() => Promise<void> | void)[] = [() => rawCri.close()];
+  const fail = async (err: unknown): Promise<never> => {
+    for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    throw err;
+  };
+  try {
+    await cri.waitForReady(30_000);
+  } catch (err) {
+    return fail(err);
+  }
+  const version = await cri.version({ version: 'v1' });
+  logger.info({ runtime: version.runtimeName, version: version.runtimeVersion }, 'CRI runtime connected');
+
+  const client = createClient(cluster, { userAgent: `skiff-node-agent/${o.nodeName}`, qps: 50, burst: 100 });
+  cleanup.push(() => client.close());
+  const api = new KubeApi({ client, cluster, nodeName: o.nodeName, logger });
+
+  const server = await startKubeletServer({
+    address: o.address,
+    port: o.port,
+    cri,
+    pods: { pod: (ns, name) => api.pod(ns, name), list: () => api.pods.indexer.list() },
+    metrics,
+    logger: logger.child({ component: 'kubelet-server' }),
+    tls: input.tls,
+  }).catch(fail);
+  cleanup.push(() => server.close());
+
+  const machine = machineInfo();
+  const disk = await statfs(o.root).catch(() => undefined);
+  const resources = nodeResources(machine, disk ? disk.blocks * disk.bsize : 0, {
+    cpu: o.capacity.cpu,
+    memory: o.capacity.memory,
+    ephemeralStorage: o.capacity.ephemeralStorage,
+    maxPods: o.capacity.pods ?? 110,
+    reserved: o.systemReserved,
+  });
+  const reporter = new NodeStatusReporter({
+    client,
+    cri,
+    identity: { name: o.nodeName, addresses: [o.nodeIP], hostname: o.hostname, port: server.port, labels: o.labels, taints: o.taints, podCidr: o.podCidr },
+    machine,
+    resources,
+    thresholds: o.evictionThresholds,
+    diskPath: o.root,
+    updateMs: o.nodeStatusUpdateMs,
+    reportMs: o.nodeStatusReportMs,
+    logger: logger.child({ component: 'node-status' }),
+  });
+  await reporter.register().catch(fail);
+  const lease = new NodeLease({ client, nodeName: o.nodeName, durationSeconds: o.leaseDurationSeconds, renewMs: o.leaseRenewMs, logger, nodeUid: () => reporter.uid });
+  lease.start();
+  cleanup.push(() => lease.stop());
+
+  const podApi = api.podApi();
+  const probes = new ProbeManager(cri, {
+    unhealthy: (uid, _container, _kind, message) => {
+      const pod = api.pods.indexer.list().find((p) => p.metadata?.uid === uid);
+      if (pod) podApi.event(pod, 'Warning', 'Unhealthy', message);
+    },
+    changed: (uid) => manager.wakePod(uid),
+  });
+  cleanup.push(() => probes.stopAll());
+  const ctx: PodContext = {
+    cri,
+    runtimeName: version.runtimeName,
+    probes,
+    volumes: new VolumeManager(join(o.root, 'pods'), logger.child({ component: 'volumes' })),
+    images: new ImagePuller(cri, new Backoff(o.imagePullBackoff)),
+    restartBackoff: new Backoff(o.crashLoopBackoff),
+    api: podApi,
+    metrics,
+    logger: logger.child({ component: 'pods' }),
+    node: {
+      name: o.nodeName,
+      hostIPs: [o.nodeIP],
+      allocatable: {
+        cpuMilli: milli(resources.allocatable.cpu),
+        memoryBytes: Math.floor(milli(resources.allocatable.memory) / 1000),
+        ephemeralStorageBytes: Math.floor(milli(resources.allocatable['ephemeral-storage']) / 1000),
+      },
+      memoryCapacityBytes: Math.floor(milli(resources.capacity.memory) / 1000),
+    },
+    settings: {
+      podLogsDir: o.podLogsDir,
+      dns: { clusterDns: o.clusterDns, clusterDomain: o.clusterDomain },
+      cgroupParent: o.cgroupParent,
+      podPidsLimit: o.podPidsLimit,
+      resyncMs: o.resyncMs,
+    },
+  };
+  const manager = new PodManager(ctx, o.relistMs, logger.child({ component: 'pod-manager' }));
+  cleanup.push(() => manager.stop());
+  metrics.setGauges({ runningPods: () => manager.runningPods(), containers: () => manager.containerCounts() });
+
+  api.pods.addEventHandler({ onAdd: (p) => manager.upsert(p), onUpdate: (_o, p) => manager.upsert(p), onDelete: (p) => manager.delete(p) });
+  const changed = (kind: 'configmap' | 'secret') => (obj: ConfigMap | Secret) =>
+    manager.objectChanged(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', api.pods.indexer.list());
+  api.configMaps.addEventHandler({ onAdd: changed('configmap'), onUpdate: (_o, n) => changed('configmap')(n) });
+  api.secrets.addEventHandler({ onAdd: changed('secret'), onUpdate: (_o, n) => changed('secret')(n) });
+  api.node.addEventHandler({
+    onAdd: (n) => void reporter.nodeUpdated(n).catch((err: Error) => logger.warn({ err: err.message }, 'applying the pod CIDR failed')),
+    onUpdate: (_o, n) => void reporter.nodeUpdated(n).catch((err: Error) => logger.warn({ err: err.message }, 'applying the pod CIDR failed')),
+  });
+  api.start();
+  cleanup.push(() => api.stop());
+  await api.waitForSync(60_000).catch(fail);
+  await manager.adopt(new Set(api.pods.indexer.list().map((p) => p.metadata!.uid!))).catch(fail);
+  manager.start();
+  reporter.start();
+  cleanup.push(() => reporter.stop());
+  logger.info({ url: server.url, nodeIP: o.nodeIP }, 'node agent ready');
+
+  let closed = false;
+  return {
+    nodeName: o.nodeName,
+    url: server.url,
+    port: server.port,
+    metrics,
+    podCount: () => manager.size,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const c of cleanup.reverse()) await Promise.resolve(c()).catch((err: Error) => logger.warn({ err: err.message }, 'shutdown step failed'));
+      logger.info('node agent stopped');
+    },
+  };
+}
