@@ -190,7 +190,9 @@ export class ContainerManager extends EventEmitter<{ event: [ContainerEvent] }> 
       const shimExited = new Promise<void>((resolve) => shim.once('exit', () => resolve()));
       const started = await waitInDir(
         dir,
-        async () => (await readPid(dir)) ?? ((await readExit(dir)) ? ('exited' as const) : undefined),
+        // A container that runs for an instant writes its pid and then its exit status between our two reads:
+        // look for the pid again once the exit is there, so a quick run is not taken for a failed start.
+        async () => (await readPid(dir)) ?? ((await readExit(dir)) ? ((await readPid(dir)) ?? ('exited' as const)) : undefined),
         { timeoutMs: this.options.startTimeoutMs ?? 60_000, alsoOn: shimExited, what: `container ${record.id} to start` },
       ).catch((err: Error) => err);
       if (started === 'exited' || started instanceof Error) {
