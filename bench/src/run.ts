@@ -1,11 +1,13 @@
 /**
  * `pnpm bench [suite...] [--quick] [--json FILE]`: runs the named suites (all when none is named), prints a table
- * per suite, and writes bench/results/<suite>.json (and FILE with --json: the report, or an array of reports).
+ * per suite, and writes bench/results/<suite>.json (and FILE with --json: the report, or an array of reports), then
+ * rebuilds report.html and summary.md from every suite's latest result.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeReport } from './report.js';
+import { writeSummary } from './summary.js';
 import { formatReport, machineInfo, type Suite, type SuiteReport } from './result.js';
 import { suites } from './suites/index.js';
 
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     writeFileSync(join(resultsDir, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
   }
   if (args.json) writeFileSync(args.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
-  console.log(`bench: report written to ${writeReport(resultsDir)}`);
+  console.log(`bench: report written to ${writeReport(resultsDir)} and ${writeSummary(resultsDir)}`);
 }
 
 main().catch((e) => {
