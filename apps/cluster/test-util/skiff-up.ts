@@ -73,7 +73,8 @@ export function freshNetworks(): { clusterCidr: string; nodeCidr: string } {
   const addrs = execFileSync('ip', ['-4', '-o', 'addr', 'show'], { encoding: 'utf8' });
   const used = (prefix: string) => routes.includes(prefix) || addrs.includes(prefix);
   for (let attempt = 0; attempt < 200; attempt++) {
-    const a = 100 + Math.floor(Math.random() * 90);
+    // 10.96.0.0/12 (10.96-10.111) is the default service CIDR, which skiff up refuses to overlap.
+    const a = 112 + Math.floor(Math.random() * 78);
     const b = 200 + Math.floor(Math.random() * 50);
     const c = Math.floor(Math.random() * 256);
     if (!used(`10.${a}.`) && !used(`10.${b}.${c}.`)) return { clusterCidr: `10.${a}.0.0/16`, nodeCidr: `10.${b}.${c}.0/24` };

@@ -5,6 +5,7 @@ import { storeSuite } from './store.js';
 import { apiSuite } from './api.js';
 import { controllersSuite } from './controllers.js';
 import { nodeSuite } from './node.js';
+import { clusterSuite } from './cluster.js';
 
 /** Every suite, by the name `pnpm bench <name>` takes. */
 export const suites: Record<string, Suite> = {
@@ -14,4 +15,5 @@ export const suites: Record<string, Suite> = {
   api: apiSuite,
   controllers: controllersSuite,
   node: nodeSuite,
+  cluster: clusterSuite,
 };
