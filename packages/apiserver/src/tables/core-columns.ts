@@ -70,7 +70,9 @@ export const endpointsColumns: Column[] = [
 
 function nodeStatus(o: KubeObject): string {
   const ready = ((o.status?.conditions ?? []) as any[]).find((c) => c.type === 'Ready');
-  const parts = [ready ? (ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown') : 'Unknown'];
+  // As kubectl's node printer: a Ready condition that is not True (False, or Unknown once the node stopped
+  // reporting) is NotReady; only a node with no Ready condition at all is Unknown.
+  const parts = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (o.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');
 }
