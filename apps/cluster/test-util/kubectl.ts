@@ -2,7 +2,7 @@
  * The real kubectl (/usr/bin/kubectl) against a test cluster, with a fresh HOME and --cache-dir so that no
  * discovery cache or config leaks between runs or from the machine.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ export interface Kubectl {
   /** Rejects with kubectl's stderr unless it exits 0. */
   ok(args: string[], stdin?: string): Promise<string>;
   json<T = any>(args: string[]): Promise<T>;
+  /** A long-running kubectl (port-forward, logs -f), its output piped; the caller ends it by its PID. */
+  start(args: string[]): ChildProcess;
   cleanup(): void;
 }
 
@@ -36,6 +38,7 @@ export function kubectlFor(kubeconfig: string): Kubectl {
     run,
     ok,
     json: async (args) => JSON.parse(await ok([...args, '-o', 'json'])),
+    start: (args) => spawn(KUBECTL, ['--cache-dir', join(home, 'cache'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
     cleanup: () => rmSync(home, { recursive: true, force: true }),
   };
 }

@@ -7,7 +7,7 @@
  * version lives in an environment variable so that `kubectl set env` makes a rollout. Runs only where the whole
  * cluster can (root, runc, and the controller manager, scheduler and proxy processes built); skipped otherwise.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
@@ -93,7 +93,18 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     expect(pod.spec.nodeName).toMatch(/^skiff-node-[12]$/);
     expect(await kubectl.ok(['logs', pod.metadata.name])).toContain('serving v1');
     expect((await kubectl.ok(['exec', pod.metadata.name, '--', 'cat', '/tmp/index.html'])).trim()).toBe(`v1 ${pod.metadata.name}`);
-    expect(await kubectl.ok(['describe', 'pod', pod.metadata.name])).toMatch(/Status:\s+Running/);
+    const describe = await kubectl.ok(['describe', 'pod', pod.metadata.name]);
+    expect(describe).toMatch(/Status:\s+Running/);
+    // The events a user reads: the scheduler's, then the node's for the container.
+    expect(describe).toMatch(new RegExp(`Normal\\s+Scheduled\\s+.*default-scheduler\\s+Successfully assigned default/${pod.metadata.name} to ${pod.spec.nodeName}`));
+    for (const reason of ['Pulled', 'Created', 'Started']) expect(describe).toMatch(new RegExp(`Normal\\s+${reason}\\s`));
+    const wide = await kubectl.ok(['get', 'pods', '-o', 'wide']);
+    expect(wide.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s/);
+    expect(wide).toMatch(new RegExp(`${pod.metadata.name}\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${pod.status.podIP.replace(/\./g, '\\.')}\\s+${pod.spec.nodeName}\\s`));
+    const env = await kubectl.ok(['exec', pod.metadata.name, '--', 'env']);
+    expect(env).toMatch(/^KUBERNETES_SERVICE_HOST=\d+\.\d+\.\d+\.\d+$/m);
+    expect(env).toMatch(/^KUBERNETES_SERVICE_PORT=443$/m);
+    expect(env).toContain(`HOSTNAME=${pod.metadata.name}`);
   });
 
   it('module 4: exposed as a NodePort it answers on every node; labels select it; without the Service it is unreachable', async () => {
@@ -150,6 +161,14 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     const d = await kubectl.json(['get', 'deployment', 'bootcamp']);
     expect(d.spec.template.spec.containers[0].image).toBe('busybox');
     await runningPods(2);
+    // v1 (revision 1, then 2 after set env), v2, the broken image; undo brings v2 back as the newest revision.
+    const history = await kubectl.ok(['rollout', 'history', 'deployment/bootcamp']);
+    expect(history).toMatch(/^REVISION\s+CHANGE-CAUSE/m);
+    const revisions = history.split('\n').filter((l) => /^\d+\s/.test(l)).map((l) => Number(l.split(/\s+/)[0]));
+    expect(revisions.length).toBeGreaterThanOrEqual(3);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    const newest = await kubectl.ok(['rollout', 'history', 'deployment/bootcamp', `--revision=${revisions.at(-1)}`]);
+    expect(newest).toMatch(/VERSION:\s+v2/);
   });
 
   it('self-healing: a deleted pod is replaced and the Service keeps answering', async () => {
@@ -158,5 +177,149 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     const pods = await runningPods(2);
     expect(pods.map((p) => p.metadata.uid)).not.toContain(victim.metadata.uid);
     await eventually(async () => ([...(await answers(nodeAddresses[0]!, 4))].every((a) => a.startsWith('v2 ')) ? true : undefined), 'v2 answers after the replacement');
+  });
+  it('a LoadBalancer Service gets the node addresses as its EXTERNAL-IP and answers there', async () => {
+    await kubectl.ok(['expose', 'deployment/bootcamp', '--type=LoadBalancer', '--name=bootcamp-lb', '--port=8081', '--target-port=8080']);
+    const line = await eventually(async () => {
+      const out = await kubectl.ok(['get', 'service', 'bootcamp-lb']);
+      const row = out.split('\n')[1] ?? '';
+      return /<pending>/.test(row) ? undefined : row;
+    }, 'an EXTERNAL-IP for bootcamp-lb');
+    const [, type, , external] = line.split(/\s+/);
+    expect(type).toBe('LoadBalancer');
+    const ingress = external!.split(',');
+    expect(ingress.sort()).toEqual([...nodeAddresses].sort());
+    for (const address of ingress) expect(await eventually(async () => httpGet(`http://${address}:8081/`), `the app on ${address}:8081`)).toMatch(/^v2 bootcamp-/);
+  });
+
+  it('port-forward reaches a pod from the host', async () => {
+    const [pod] = await runningPods(2);
+    const pf = kubectl.start(['port-forward', `pod/${pod.metadata.name}`, ':8080']);
+    try {
+      let out = '';
+      pf.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+      pf.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+      const local = await eventually(() => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1], `kubectl port-forward to listen (so far: ${out})`);
+      expect(await httpGet(`http://127.0.0.1:${local}/`)).toBe(`v2 ${pod.metadata.name}`);
+      expect(await httpGet(`http://127.0.0.1:${local}/`)).toBe(`v2 ${pod.metadata.name}`);
+    } finally {
+      pf.kill('SIGINT');
+    }
+  });
+
+  it('apply -f of a multi-document YAML: a ConfigMap served from a volume, reached through the Service from another pod', async () => {
+    const yaml = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: web-content}',
+      'data:',
+      '  index.html: "hello from a configmap"',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web}',
+      'spec:',
+      '  selector: {app: web}',
+      '  ports: [{port: 80, targetPort: 8080}]',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  replicas: 2',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: web}}',
+      '    spec:',
+      // httpd runs as the container's PID 1, which ignores SIGTERM: a short grace period ends it sooner.
+      '      terminationGracePeriodSeconds: 3',
+      // Short not-ready/unreachable tolerations, so that a lost node's pods move on within the test.
+      '      tolerations:',
+      '      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5}',
+      '      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 5}',
+      '      containers:',
+      '      - name: httpd',
+      '        image: busybox',
+      '        command: [httpd, -f, -p, "8080", -h, /site]',
+      '        ports: [{containerPort: 8080}]',
+      '        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}',
+      '        volumeMounts: [{name: content, mountPath: /site}]',
+      '      volumes:',
+      '      - {name: content, configMap: {name: web-content}}',
+    ].join('\n');
+    const applied = await kubectl.ok(['apply', '-f', '-'], yaml);
+    expect(applied).toContain('configmap/web-content created');
+    expect(applied).toContain('service/web created');
+    expect(applied).toContain('deployment.apps/web created');
+    await kubectl.ok(['rollout', 'status', 'deployment/web', '--timeout=180s']);
+    // Applied again unchanged: nothing to do.
+    expect(await kubectl.ok(['apply', '-f', '-'], yaml)).toContain('deployment.apps/web unchanged');
+
+    const web = (await kubectl.json<{ items: any[] }>(['get', 'pods', '-l', 'app=web'])).items;
+    expect(web).toHaveLength(2);
+    const clusterIp = (await kubectl.json(['get', 'service', 'web'])).spec.clusterIP as string;
+    // The web pods started after the bootcamp Service existed, so they have its variables too.
+    const fromPod = (cmd: string) => kubectl.ok(['exec', web[0].metadata.name, '--', 'sh', '-c', cmd]);
+    expect(await eventually(() => fromPod(`timeout 10 wget -qO- http://${clusterIp}/`), 'the web Service from a web pod')).toBe('hello from a configmap');
+    const bootcampIp = (await kubectl.json(['get', 'service', 'bootcamp'])).spec.clusterIP as string;
+    expect((await fromPod(`timeout 10 wget -qO- http://${bootcampIp}:8080/`)).trim()).toMatch(/^v2 bootcamp-/);
+    expect((await fromPod('timeout 10 wget -qO- http://$BOOTCAMP_SERVICE_HOST:$BOOTCAMP_SERVICE_PORT/')).trim()).toMatch(/^v2 bootcamp-/);
+  });
+
+  it('self-healing: a killed container is restarted in its pod', async () => {
+    const [pod] = await runningPods(2);
+    // The container's main process (exec'd httpd), found on the host by the HOSTNAME the node agent gave it.
+    const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').startsWith('httpd\0') && readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`HOSTNAME=${pod.metadata.name}`);
+      } catch {
+        return false;
+      }
+    });
+    expect(pids).toHaveLength(1);
+    process.kill(Number(pids[0]), 'SIGKILL');
+    const restarted = await eventually(async () => {
+      const p = await kubectl.json(['get', 'pod', pod.metadata.name]);
+      const cs = p.status.containerStatuses[0];
+      return cs.restartCount === 1 && cs.ready && cs.lastState?.terminated ? p : undefined;
+    }, 'the container to be restarted');
+    expect(restarted.metadata.uid).toBe(pod.metadata.uid);
+    expect(restarted.status.containerStatuses[0].lastState.terminated.exitCode).toBe(137);
+    expect(await kubectl.ok(['get', 'pod', pod.metadata.name])).toMatch(/1\/1\s+Running\s+1 \(/);
+  });
+
+  it('self-healing: a stopped node is marked NotReady and its pods come back on another node', async () => {
+    const web = (await kubectl.json<{ items: any[] }>(['get', 'pods', '-l', 'app=web'])).items;
+    const lost = web[0].spec.nodeName as string;
+    const status = JSON.parse((await runSkiff(['status', '--json', '--data-dir', dataDir])).stdout);
+    const agent = status.processes.find((p: { name: string }) => p.name === `${lost}/agent`);
+    expect(agent?.pid).toBeGreaterThan(0);
+    // Frozen, not killed: the node stops renewing its Lease as a powered-off machine would, and comes back after.
+    process.kill(agent.pid, 'SIGSTOP');
+    try {
+      await eventually(async () => ((await kubectl.ok(['get', 'node', lost])).match(new RegExp(`${lost}\\s+NotReady`)) ? true : undefined), `${lost} to become NotReady`, 180_000);
+      const taints = (await kubectl.json(['get', 'node', lost])).spec.taints ?? [];
+      expect(taints.map((t: { key: string }) => t.key)).toContain('node.kubernetes.io/unreachable');
+      const moved = await eventually(async () => {
+        const pods = (await kubectl.json<{ items: any[] }>(['get', 'pods', '-l', 'app=web'])).items.filter((p) => !p.metadata.deletionTimestamp);
+        return pods.length === 2 && pods.every((p) => p.spec.nodeName !== lost && p.status.phase === 'Running') ? pods : undefined;
+      }, `the web pods to run again away from ${lost}`, 180_000);
+      expect(moved).toHaveLength(2);
+    } finally {
+      process.kill(agent.pid, 'SIGCONT');
+    }
+    await eventually(async () => ((await kubectl.ok(['get', 'node', lost])).match(new RegExp(`${lost}\\s+Ready`)) ? true : undefined), `${lost} to be Ready again`, 180_000);
+  });
+
+  it('delete with cascade removes the Deployment, its ReplicaSets and its pods', async () => {
+    expect(await kubectl.ok(['delete', 'deployment', 'web', '--cascade=foreground'])).toContain('deployment.apps "web" deleted');
+    await eventually(async () => {
+      const rs = (await kubectl.json<{ items: any[] }>(['get', 'replicasets', '-l', 'app=web'])).items;
+      const pods = (await kubectl.json<{ items: any[] }>(['get', 'pods', '-l', 'app=web'])).items;
+      return rs.length === 0 && pods.length === 0 ? true : undefined;
+    }, 'the ReplicaSets and pods of web to be gone');
+    const gone = await kubectl.run(['get', 'deployment', 'web']);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('deployments.apps "web" not found');
   });
 });

@@ -70,7 +70,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const ownStore = options.store === undefined;
-  const store = options.store ?? (await createStore({ engine: 'ts' }));
+  const store = options.store ?? (await createStore({ engine: 'wasm' }));
   const loggerOpt = options.logger ?? 'silent';
   const app = Fastify({
     ...(typeof loggerOpt === 'string' ? { logger: { level: loggerOpt } } : { loggerInstance: loggerOpt }),

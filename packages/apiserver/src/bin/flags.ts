@@ -19,7 +19,7 @@ export const usage = `usage: skiff-apiserver [flags]
   --bind-address IP              address to listen on (default 127.0.0.1)
   --etcd-servers URL[,URL...]    store in etcd (or skiff-store) over the etcd v3 API
   --data-dir DIR                 without --etcd-servers: keep the embedded store durable in DIR
-  --store-engine wasm|ts         engine of the embedded store (default ts until the wasm engine is complete)
+  --store-engine wasm|ts         engine of the embedded store (default wasm; ts is its pure-TypeScript twin)
   --service-cluster-ip-range CIDR  cluster IPs of Services (default 10.96.0.0/12)
   --service-node-port-range A-B  node ports of Services (default 30000-32767)
   --log-level LEVEL              trace, debug, info, warn, error, fatal or silent (default info)
@@ -39,7 +39,7 @@ export function parseFlags(argv: string[]): Flags {
     port: 6443,
     bindAddress: '127.0.0.1',
     etcdServers: [],
-    storeEngine: 'ts',
+    storeEngine: 'wasm',
     serviceCidr: '10.96.0.0/12',
     nodePortRange: [30000, 32767],
     logLevel: 'info',
