@@ -54,7 +54,11 @@ export async function startControllerManager(options: ControllerManagerOptions =
   const leadershipLost = new Promise<void>((r) => (lostResolve = r));
 
   const startControllers = async (signal: AbortSignal): Promise<void> => {
-    informers = new InformerFactory(client, { resyncMs: opts.resyncMs, logger });
+    // Cached objects without managedFields, as kube-controller-manager keeps them (kubernetes#118455): no controller
+    // reads them, and holding them costs a pod's watch event about a third more CPU (the garbage collector copying
+    // them into the old generation) and the cache 2.5x the heap. Writes are unaffected: the API server keeps the
+    // stored managedFields when an update leaves them out.
+    informers = new InformerFactory(client, { resyncMs: opts.resyncMs, logger, dropManagedFields: true });
     const ctx: ControllerContext = {
       client,
       informers,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeColumns } from './core-columns.js';
 
-const statusOf = (node: object): unknown => nodeColumns.find((c) => c.name === 'Status')!.cell(node as never);
+const statusOf = (node: object): unknown => nodeColumns.find((c) => c.name === 'Status')!.cell(node as never, Date.now());
 
 describe('the node STATUS column', () => {
   it.each([

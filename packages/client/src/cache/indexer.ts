@@ -1,10 +1,11 @@
 /**
  * The local cache behind an informer: objects by key (`namespace/name`, or `name` for cluster-scoped objects)
- * plus any number of indexes, each mapping an index value to the keys of the objects that produce it.
+ * plus any number of indexes, each mapping an index value to the objects (by key) that produce it.
  *
  * Worked example with the owner-uid index: pod a/web-1 owned by uid U1 and pod a/web-2 owned by U1 and U2 give
  *   ownerUid: U1 -> {a/web-1, a/web-2}, U2 -> {a/web-2}
- * and updating web-2 to drop U1 removes it from U1's set only. A value with no keys left is removed.
+ * and updating web-2 to drop U1 removes it from U1's set only. A value with no keys left is removed. Updating an
+ * object without changing its index values only swaps the object held under them.
  *
  * Objects handed out are the cached ones, not copies: treat them as read-only (deepCopy before changing).
  */
@@ -40,10 +41,20 @@ export function splitKey(key: string): { namespace?: string; name: string } {
   return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
+/** One index: index value -> the objects (by key) that produce it. Holding the objects, not just their keys, lets
+ * byIndex copy them out in one pass instead of looking each key up again. */
+type Index<T> = Map<string, Map<string, T>>;
+
+interface IndexEntry<T> {
+  fn: IndexFunc<T>;
+  index: Index<T>;
+}
+
 export class Indexer<T extends ObjectLike = KubeObject> {
   private readonly items = new Map<string, T>();
-  private readonly indexers = new Map<string, IndexFunc<T>>();
-  private readonly indices = new Map<string, Map<string, Set<string>>>();
+  private readonly indices = new Map<string, IndexEntry<T>>();
+  /** The same entries as an array: upsert walks it for every event. */
+  private entries: IndexEntry<T>[] = [];
 
   constructor(indexers: Record<string, IndexFunc<T>> = DEFAULT_INDEXERS as Record<string, IndexFunc<T>>) {
     this.addIndexers(indexers);
@@ -52,11 +63,11 @@ export class Indexer<T extends ObjectLike = KubeObject> {
   /** Adds indexes; existing objects are indexed at once. Re-adding a name replaces its function. */
   addIndexers(indexers: Record<string, IndexFunc<T>>): void {
     for (const [name, fn] of Object.entries(indexers)) {
-      this.indexers.set(name, fn);
-      const index = new Map<string, Set<string>>();
-      this.indices.set(name, index);
-      for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key);
+      const index: Index<T> = new Map();
+      this.indices.set(name, { fn, index });
+      for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key, obj);
     }
+    this.entries = [...this.indices.values()];
   }
 
   get size(): number {
@@ -84,13 +95,18 @@ export class Indexer<T extends ObjectLike = KubeObject> {
     const key = objectKey(obj);
     const old = this.items.get(key);
     this.items.set(key, obj);
-    for (const [name, fn] of this.indexers) {
-      const index = this.indices.get(name)!;
-      const before = old ? fn(old) : EMPTY;
+    for (const { fn, index } of this.entries) {
       const after = fn(obj);
-      if (sameValues(before, after)) continue;
-      for (const v of before) removeFrom(index, v, key);
-      for (const v of after) addTo(index, v, key);
+      if (old) {
+        const before = fn(old);
+        if (sameValues(before, after)) {
+          // Same index values: only the object held under them changes.
+          for (const v of after) index.get(v)!.set(key, obj);
+          continue;
+        }
+        for (const v of before) removeFrom(index, v, key);
+      }
+      for (const v of after) addTo(index, v, key, obj);
     }
     return old;
   }
@@ -100,37 +116,32 @@ export class Indexer<T extends ObjectLike = KubeObject> {
     const old = this.items.get(key);
     if (!old) return undefined;
     this.items.delete(key);
-    for (const [name, fn] of this.indexers) {
-      const index = this.indices.get(name)!;
-      for (const v of fn(old)) removeFrom(index, v, key);
-    }
+    for (const { fn, index } of this.entries) for (const v of fn(old)) removeFrom(index, v, key);
     return old;
   }
 
   /** Objects whose index `name` includes `value`. */
   byIndex(name: string, value: string): T[] {
-    const keys = this.indexKeys(name, value);
-    const out: T[] = [];
-    for (const k of keys) out.push(this.items.get(k)!);
-    return out;
+    const objs = this.index(name).get(value);
+    return objs ? Array.from(objs.values()) : [];
   }
 
   indexKeys(name: string, value: string): string[] {
-    const index = this.indices.get(name);
-    if (!index) throw new Error(`no index named "${name}"`);
-    const set = index.get(value);
-    return set ? [...set] : [];
+    const objs = this.index(name).get(value);
+    return objs ? Array.from(objs.keys()) : [];
   }
 
   /** Every value index `name` holds. */
   indexValues(name: string): string[] {
-    const index = this.indices.get(name);
-    if (!index) throw new Error(`no index named "${name}"`);
-    return [...index.keys()];
+    return [...this.index(name).keys()];
+  }
+
+  private index(name: string): Index<T> {
+    const e = this.indices.get(name);
+    if (!e) throw new Error(`no index named "${name}"`);
+    return e.index;
   }
 }
-
-const EMPTY: string[] = [];
 
 function sameValues(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
@@ -138,15 +149,15 @@ function sameValues(a: string[], b: string[]): boolean {
   return true;
 }
 
-function addTo(index: Map<string, Set<string>>, value: string, key: string): void {
-  let set = index.get(value);
-  if (!set) index.set(value, (set = new Set()));
-  set.add(key);
+function addTo<T>(index: Index<T>, value: string, key: string, obj: T): void {
+  let objs = index.get(value);
+  if (!objs) index.set(value, (objs = new Map()));
+  objs.set(key, obj);
 }
 
-function removeFrom(index: Map<string, Set<string>>, value: string, key: string): void {
-  const set = index.get(value);
-  if (!set) return;
-  set.delete(key);
-  if (set.size === 0) index.delete(value);
+function removeFrom<T>(index: Index<T>, value: string, key: string): void {
+  const objs = index.get(value);
+  if (!objs) return;
+  objs.delete(key);
+  if (objs.size === 0) index.delete(value);
 }

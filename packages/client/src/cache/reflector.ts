@@ -14,6 +14,7 @@ import type { KubeObject } from '@skiff/api';
 import { ClientError, isExpired } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ResourceClient } from '../rest/resource-client.js';
+import { dropManagedFields } from '../rest/managed-fields.js';
 import { sleep } from '../rest/transport.js';
 import type { ObjectLike } from '../object-like.js';
 
@@ -34,6 +35,11 @@ export interface ReflectorOptions {
   watchTimeoutSeconds?: [number, number];
   /** Backoff after failures: starts at initialMs, doubles, capped at maxMs (default 800 ms -> 30 s). */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Keep objects without metadata.managedFields, as kube-controller-manager's informers do: no controller reads
+   * them, and they are most of what parsing and holding a small object costs.
+   */
+  dropManagedFields?: boolean;
   logger?: Logger;
 }
 
@@ -108,6 +114,7 @@ export class Reflector<T extends ObjectLike = KubeObject> {
     });
     this.rv = list.metadata.resourceVersion ?? '';
     this.listCount++;
+    if (this.opts.dropManagedFields) for (const item of list.items) dropManagedFields(item);
     this.sink.replace(list.items, this.rv);
   }
 
@@ -121,6 +128,7 @@ export class Reflector<T extends ObjectLike = KubeObject> {
       allowWatchBookmarks: true,
       timeoutSeconds: Math.round(min + Math.random() * (max - min)),
       signal,
+      dropManagedFields: this.opts.dropManagedFields,
     });
     for await (const ev of stream) {
       if (ev.type === 'ERROR') {

@@ -12,7 +12,7 @@ import { SharedInformer } from './shared-informer.js';
 let tc: TestCluster;
 beforeAll(async () => {
   tc = await startTestCluster({ watchCacheSize: 20, bookmarkIntervalMs: 100 });
-  for (const ns of ['inf', 'inf-b', 'resume', 'expire', 'bookmark', 'late', 'idx']) await tc.client.resource('v1/namespaces').create({ metadata: { name: ns } });
+  for (const ns of ['inf', 'inf-b', 'resume', 'expire', 'bookmark', 'late', 'idx', 'mf']) await tc.client.resource('v1/namespaces').create({ metadata: { name: ns } });
 });
 afterAll(async () => tc?.close());
 
@@ -48,6 +48,29 @@ describe('SharedInformer against a live API server', () => {
     expect(r.events).toEqual(['add before', 'add after', 'update after', 'delete before']);
     expect(inf.indexer.keys()).toEqual(['inf/after']);
     expect(inf.indexer.get('inf/after')?.data).toEqual({ x: '1' });
+    await inf.stop();
+  });
+
+  it('keeps objects without managedFields when asked, from the list and from the watch', async () => {
+    const cms = tc.client.resource<ConfigMap>('v1/configmaps').namespace('mf');
+    const listed = await cms.create(cm('listed'));
+    expect(listed.metadata?.managedFields?.length).toBeGreaterThan(0);
+    const inf = new SharedInformer(cms, { dropManagedFields: true });
+    inf.start();
+    await inf.waitForSync(10_000);
+    const watched = await cms.create(cm('watched', { app: 'x' }));
+    await waitFor('the watched object', () => inf.indexer.get('mf/watched'));
+    for (const key of ['mf/listed', 'mf/watched']) {
+      const o = inf.indexer.get(key)!;
+      expect(o.metadata?.managedFields).toBeUndefined();
+      expect(o.metadata?.uid).toBeTruthy();
+    }
+    expect(inf.indexer.get('mf/watched')?.metadata?.labels).toEqual({ app: 'x' });
+    // Writing a cached object back keeps the server's managedFields: it tracks the write, it does not lose them.
+    const updated = await cms.update({ ...inf.indexer.get('mf/watched')!, data: { v: '1' } });
+    const managers = (o: ConfigMap) => o.metadata?.managedFields?.map((f) => f.manager);
+    expect(managers(updated)).toEqual(managers(watched));
+    expect(JSON.stringify(updated.metadata?.managedFields)).toContain('f:labels');
     await inf.stop();
   });
 

@@ -12,7 +12,7 @@ import { isNotFound } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Client } from '../rest/client.js';
 import type { ResourceClient } from '../rest/resource-client.js';
-import { EventCorrelator, type CorrelatorOptions } from './event-correlator.js';
+import { EventCorrelator, type Correlation, type CorrelatorOptions } from './event-correlator.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -29,6 +29,15 @@ export interface EventRecorderOptions extends CorrelatorOptions {
   /** Wall-clock milliseconds for event timestamps (Date.now by default). */
   now?: () => number;
   logger?: Logger;
+}
+
+interface Identity {
+  involved: NonNullable<Event['involvedObject']>;
+  /** The involved object: kind, namespace, name, uid, apiVersion joined. */
+  objectKey: string;
+  source: string;
+  /** Events under one lock key are correlated and written one after another. */
+  lockKey: string;
 }
 
 interface Pending {
@@ -85,18 +94,33 @@ export class EventRecorder {
   private pump(): void {
     while (this.inFlight < this.concurrency && this.buffer.length) {
       const p = this.buffer.shift()!;
+      const id = this.identify(p);
+      // Nothing in flight for this object and reason: the correlator can answer at once, and a dropped event
+      // (the spam filter's verdict on most events of a big scale-up) costs no lock, promise or write slot.
+      let c: Correlation | undefined;
+      if (!this.busyKeys.has(id.lockKey)) {
+        c = this.correlator.correlate({ objectKey: id.objectKey, source: id.source, type: p.type, reason: p.reason, message: p.message }, p.at);
+        if (c.action === 'drop') {
+          this.dropped++;
+          continue;
+        }
+      }
       this.inFlight++;
-      this.write(p)
+      this.write(p, id, c)
         .catch((e) => this.log.warn({ reason: p.reason, err: (e as Error).message }, 'could not write event'))
         .finally(() => {
           this.inFlight--;
           this.pump();
-          if (this.inFlight === 0 && this.buffer.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+          this.notifyIdle();
         });
     }
   }
 
-  private async write(p: Pending): Promise<void> {
+  private notifyIdle(): void {
+    if (this.inFlight === 0 && this.buffer.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private identify(p: Pending): Identity {
     const m = p.obj.metadata ?? {};
     const involved = {
       kind: p.obj.kind,
@@ -106,17 +130,23 @@ export class EventRecorder {
       apiVersion: p.obj.apiVersion,
       resourceVersion: m.resourceVersion,
     };
-    const objectKey = [involved.kind, involved.namespace, involved.name, involved.uid, involved.apiVersion].join('|');
+    const objectKey = `${involved.kind ?? ''}|${involved.namespace ?? ''}|${involved.name ?? ''}|${involved.uid ?? ''}|${involved.apiVersion ?? ''}`;
     const source = `${this.opts.component}|${this.opts.host ?? ''}`;
     // Serialize per object and reason, where counts live; the correlator's answer must see the previous write.
-    const lockKey = `${source}|${objectKey}|${p.type}|${p.reason}`;
+    return { involved, objectKey, source, lockKey: `${source}|${objectKey}|${p.type}|${p.reason}` };
+  }
+
+  /** Writes one event; `pre` is the correlator's answer if it was given before (no write for the key in flight). */
+  private async write(p: Pending, id: Identity, pre: Correlation | undefined): Promise<void> {
+    const { involved, objectKey, source, lockKey } = id;
+    const m = p.obj.metadata ?? {};
     const before = this.busyKeys.get(lockKey);
     let release!: () => void;
     const mine = new Promise<void>((r) => (release = r));
     this.busyKeys.set(lockKey, mine);
     try {
       if (before) await before;
-      const c = this.correlator.correlate({ objectKey, source, type: p.type, reason: p.reason, message: p.message }, p.at);
+      const c = pre ?? this.correlator.correlate({ objectKey, source, type: p.type, reason: p.reason, message: p.message }, p.at);
       if (c.action === 'drop') {
         this.dropped++;
         return;

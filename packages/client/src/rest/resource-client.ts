@@ -35,6 +35,8 @@ export interface WatchOptions {
   /** The server ends the stream after this long. */
   timeoutSeconds?: number;
   signal?: AbortSignal;
+  /** Leave metadata.managedFields out of every object the stream yields (a cache's choice; see managed-fields.ts). */
+  dropManagedFields?: boolean;
 }
 
 export interface WriteOptions {
@@ -232,7 +234,7 @@ export class ResourceClient<T extends ObjectLike = KubeObject> {
     try {
       const res = await this.transport.stream(this.path(), { query, signal: abort.signal });
       res.once('close', () => outer?.removeEventListener('abort', onOuter));
-      return watchStream<T>(res, abort);
+      return watchStream<T>(res, abort, { dropManagedFields: opts.dropManagedFields });
     } catch (e) {
       outer?.removeEventListener('abort', onOuter);
       throw e;

@@ -1,12 +1,19 @@
 /**
- * HTTP to the API server: one keep-alive agent per client, a token bucket in front of every request (watches
+ * HTTP to the API server: keep-alive connections per client, a token bucket in front of every request (watches
  * included, as client-go counts them), JSON in and out, and every error answer turned into an ApiError.
+ *
+ * Ordinary requests go through our own HTTP/1.1 connection pool (http-pool.ts), which costs a fraction of
+ * node:http's CPU per request; watches, long-lived streams read as a Node stream, keep a node:http agent. The two
+ * have separate socket limits, so open watches never hold back requests.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import { ApiError, ClientError, statusFromBody } from '../errors.js';
 import { realClock, type Clock } from '../clock.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
+import { HttpExchange } from './http-exchange.js';
+import { HttpPool } from './http-pool.js';
 
 export interface TransportOptions {
   /** `https://host:port` or `http://host:port`, optionally with a path prefix. */
@@ -59,11 +66,21 @@ function queryString(q: RequestOptions['query']): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** Methods that carry a body by definition: sent with Content-Length: 0 when there is none, as node:http does. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** What may appear on a request line unescaped (visible ASCII); anything else must be percent-encoded first. */
+const UNSAFE_PATH = /[^\x21-\x7e]/;
+
 export class Transport {
+  /** For watches only (see the file comment). */
   private readonly agent: http.Agent;
   private readonly mod: typeof http | typeof https;
   private readonly base: URL;
+  private readonly prefix: string;
   private readonly headers: Record<string, string>;
+  /** The header lines every request carries (Host, Accept, User-Agent, Authorization), ready to send. */
+  private readonly fixedHead: string;
+  private readonly pool: HttpPool;
   readonly limiter: TokenBucket;
   private readonly timeoutMs: number;
   private closed = false;
@@ -71,6 +88,7 @@ export class Transport {
 
   constructor(opts: TransportOptions) {
     this.base = new URL(opts.server);
+    this.prefix = this.base.pathname.replace(/\/$/, '');
     const tls = this.base.protocol === 'https:';
     this.mod = tls ? https : http;
     // Idle sockets are kept up to the limit: a controller's bursts (hundreds of creates) would otherwise reconnect.
@@ -81,21 +99,56 @@ export class Transport {
       : new http.Agent(agentOpts);
     this.headers = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'skiff-client/0.1' };
     if (opts.token) this.headers.authorization = `Bearer ${opts.token}`;
+    let fixed = `Host: ${this.base.host}\r\nConnection: keep-alive\r\n`;
+    for (const [k, v] of Object.entries(this.headers)) {
+      // A line break in a value would smuggle a header (or a request) in: node:http refuses it too.
+      if (/[\r\n]/.test(v)) throw new ClientError('BadRequest', `the ${k} header contains a line break`);
+      fixed += `${k}: ${v}\r\n`;
+    }
+    this.fixedHead = fixed;
+    // URL keeps IPv6 literals bracketed ("[::1]"); sockets want them bare.
+    const host = this.base.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(this.base.port) || (tls ? 443 : 80);
+    this.pool = new HttpPool(
+      {
+        host,
+        port,
+        // SNI takes host names only (node's agent leaves it out for IP addresses too).
+        tls: tls ? { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !opts.insecureSkipTLSVerify, servername: isIP(host) ? undefined : host } : undefined,
+      },
+      maxSockets,
+    );
     this.clock = opts.clock ?? realClock;
     this.limiter = new TokenBucket(opts.qps ?? DEFAULT_QPS, opts.burst ?? DEFAULT_BURST, this.clock);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
   private url(path: string, query: RequestOptions['query']): string {
-    const prefix = this.base.pathname.replace(/\/$/, '');
-    return `${prefix}${path}${queryString(query)}`;
+    return `${this.prefix}${path}${queryString(query)}`;
   }
 
   /** Sends a request and waits for the whole answer; 4xx/5xx become ApiError. */
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<Response<T>> {
-    const res = await this.open(method, path, opts, opts.timeoutMs ?? this.timeoutMs);
-    const text = await readBody(res, opts.signal);
-    const status = res.statusCode ?? 0;
+    const admitted = this.admit(method, path, opts);
+    if (admitted) await admitted;
+    const target = this.url(path, opts.query);
+    if (UNSAFE_PATH.test(target)) throw new ClientError('BadRequest', `${method} ${target}: the path has unescaped characters`);
+    let head = `${method} ${target} HTTP/1.1\r\n${this.fixedHead}`;
+    let payload: string | [string, Buffer];
+    const body = opts.body;
+    if (body === undefined) payload = BODY_METHODS.has(method) ? `${head}content-length: 0\r\n\r\n` : `${head}\r\n`;
+    else {
+      head += `content-type: ${opts.contentType ?? 'application/json'}\r\n`;
+      if (Buffer.isBuffer(body)) payload = [`${head}content-length: ${body.length}\r\n\r\n`, body];
+      else {
+        // One string, one write: the JSON goes out in the same packet as the head.
+        const text = typeof body === 'string' ? body : JSON.stringify(body);
+        payload = `${head}content-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+      }
+    }
+    const ex = new HttpExchange(method, path, payload, opts.timeoutMs ?? this.timeoutMs, opts.signal);
+    this.pool.send(ex);
+    const { status, text } = await ex.promise;
     if (status >= 400) throw errorFrom(status, text);
     if (text === '') return { status, body: undefined as T };
     try {
@@ -110,24 +163,29 @@ export class Transport {
    * an error status is read whole and thrown as ApiError. The caller owns the stream and ends it with `signal`.
    */
   async stream(path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
-    const res = await this.open('GET', path, opts, 0);
+    await this.admit('GET', path, opts);
+    const res = await this.open('GET', path, opts);
     const status = res.statusCode ?? 0;
     if (status >= 300) throw errorFrom(status, await readBody(res, opts.signal));
     return res;
   }
 
-  private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<http.IncomingMessage> {
+  /**
+   * Waits for the QPS limiter (a promise only when there is something to wait for: most requests find a token and
+   * go on without a turn of the event loop); throws once closed or aborted.
+   */
+  private admit(method: string, path: string, opts: RequestOptions): Promise<void> | undefined {
     if (this.closed) throw new ClientError('Closed', 'the client has been closed');
+    const aborted = () => {
+      if (opts.signal?.aborted) throw new ClientError('Closed', `${method} ${path}: aborted`);
+    };
     const wait = this.limiter.reserve();
-    if (wait > 0) await new Promise<void>((resolve) => this.clock.setTimer(resolve, wait));
-    if (opts.signal?.aborted) throw new ClientError('Closed', `${method} ${path}: aborted`);
-    const headers: Record<string, string | number> = { ...this.headers };
-    let data: Buffer | undefined;
-    if (opts.body !== undefined) {
-      data = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
-      headers['content-type'] = opts.contentType ?? 'application/json';
-      headers['content-length'] = data.length;
-    }
+    if (wait > 0) return new Promise<void>((resolve) => this.clock.setTimer(resolve, wait)).then(aborted);
+    aborted();
+    return undefined;
+  }
+
+  private open(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = this.mod.request(
         {
@@ -136,32 +194,24 @@ export class Transport {
           port: this.base.port,
           method,
           path: this.url(path, opts.query),
-          headers,
+          headers: this.headers,
           agent: this.agent,
           signal: opts.signal,
         },
-        (res) => {
-          if (timer) clearTimeout(timer);
-          resolve(res);
-        },
+        resolve,
       );
-      let timer: NodeJS.Timeout | undefined;
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => req.destroy(new ClientError('Timeout', `${method} ${path}: no answer within ${timeoutMs} ms`)), timeoutMs);
-      }
       req.on('error', (e) => {
-        if (timer) clearTimeout(timer);
-        if (e instanceof ClientError) reject(e);
-        else if (e.name === 'AbortError') reject(new ClientError('Closed', `${method} ${path}: aborted`, { cause: e }));
+        if (e.name === 'AbortError') reject(new ClientError('Closed', `${method} ${path}: aborted`, { cause: e }));
         else reject(new ClientError('Transport', `${method} ${path}: ${e.message}`, { cause: e }));
       });
-      req.end(data);
+      req.end();
     });
   }
 
   close(): void {
     this.closed = true;
     this.agent.destroy();
+    this.pool.close();
   }
 }
 

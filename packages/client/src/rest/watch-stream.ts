@@ -7,6 +7,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject, Status } from '@skiff/api';
 import { ClientError } from '../errors.js';
+import type { ObjectLike } from '../object-like.js';
+import { dropManagedFields } from './managed-fields.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -23,22 +25,40 @@ export interface WatchStream<T = KubeObject> extends AsyncIterable<WatchEvent<T>
 
 const NEWLINE = 0x0a;
 
-export function watchStream<T>(res: IncomingMessage, abort: AbortController): WatchStream<T> {
+export interface WatchStreamOptions {
+  /** Leave metadata.managedFields out of every object (see managed-fields.ts). */
+  dropManagedFields?: boolean;
+}
+
+export function watchStream<T>(res: IncomingMessage, abort: AbortController, opts: WatchStreamOptions = {}): WatchStream<T> {
+  const drop = opts.dropManagedFields === true;
   async function* events(): AsyncGenerator<WatchEvent<T>> {
+    // The bytes of an event whose newline has not arrived yet: a view of the last chunk, copied only if the
+    // event turns out to straddle chunks (rather than copying every chunk onto the leftover of the one before).
     let carry: Buffer | undefined;
     try {
       for await (const chunk of res as AsyncIterable<Buffer>) {
-        let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
         let start = 0;
-        for (let i = buf.indexOf(NEWLINE); i >= 0; i = buf.indexOf(NEWLINE, start)) {
-          if (i > start) yield decode<T>(buf, start, i);
-          start = i + 1;
+        let nl = chunk.indexOf(NEWLINE);
+        if (carry) {
+          if (nl < 0) {
+            carry = Buffer.concat([carry, chunk]);
+            continue;
+          }
+          const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+          carry = undefined;
+          if (line.length) yield decode<T>(line, 0, line.length, drop);
+          start = nl + 1;
+          nl = chunk.indexOf(NEWLINE, start);
         }
-        carry = start < buf.length ? buf.subarray(start) : undefined;
-        buf = Buffer.alloc(0);
+        for (; nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+          if (nl > start) yield decode<T>(chunk, start, nl, drop);
+          start = nl + 1;
+        }
+        if (start < chunk.length) carry = chunk.subarray(start);
       }
       // A last event without its newline still counts.
-      if (carry && carry.length && carry.toString('utf8').trim()) yield decode<T>(carry, 0, carry.length);
+      if (carry && carry.length && carry.toString('utf8').trim()) yield decode<T>(carry, 0, carry.length, drop);
     } catch (e) {
       if (abort.signal.aborted) return;
       throw new ClientError('Transport', `watch stream broke: ${(e as Error).message}`, { cause: e });
@@ -53,7 +73,7 @@ export function watchStream<T>(res: IncomingMessage, abort: AbortController): Wa
   };
 }
 
-function decode<T>(buf: Buffer, start: number, end: number): WatchEvent<T> {
+function decode<T>(buf: Buffer, start: number, end: number, dropFields: boolean): WatchEvent<T> {
   const text = buf.toString('utf8', start, end);
   let ev: unknown;
   try {
@@ -65,5 +85,6 @@ function decode<T>(buf: Buffer, start: number, end: number): WatchEvent<T> {
   if (!e || typeof e.type !== 'string' || typeof e.object !== 'object') {
     throw new ClientError('Decode', `a watch event has no type or object: ${text.slice(0, 200)}`);
   }
+  if (dropFields && e.type !== 'ERROR') dropManagedFields(e.object as ObjectLike);
   return e as WatchEvent<T>;
 }

@@ -91,11 +91,14 @@ export class DaemonSetController extends QueueController {
     const ns = ds.metadata!.namespace!;
     const podClient = this.ctx.client.resource<Pod>('v1/pods').namespace(ns);
     const selector = labelSelectorFromObject(ds.spec?.selector);
+    // Expectations before pods: a creation observed while adoption writes are awaited must not satisfy them for
+    // a pod list taken before it (the pod would be made twice).
+    const satisfied = this.expectations.satisfied(key);
     const claimed = await claimObjects(ownershipCandidates(this.pods, ds), { owner: ds, ownerApiVersion: 'apps/v1', ownerKind: 'DaemonSet', selector, client: podClient });
     const pods = claimed.filter((p) => !p.metadata?.deletionTimestamp);
     const hash = templateHash(ds.spec?.template);
     const plans = this.plan(ds, pods);
-    if (this.expectations.satisfied(key) && !ds.metadata?.deletionTimestamp) await this.manage(key, ds, hash, plans, podClient);
+    if (satisfied && !ds.metadata?.deletionTimestamp) await this.manage(key, ds, hash, plans, podClient);
     return this.writeStatus(ds, hash, this.plan(ds, pods));
   }
 

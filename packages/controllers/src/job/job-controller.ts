@@ -101,6 +101,9 @@ export class JobController extends QueueController {
     const ns = job.metadata!.namespace!;
     const podClient = this.ctx.client.resource<Pod>('v1/pods').namespace(ns);
     const selector = labelSelectorFromObject(job.spec?.selector);
+    // Expectations first, pods second (as Kubernetes' syncJob does): a creation observed while this sync awaits
+    // its writes would otherwise satisfy them while `pods` still lacks the new pod, and it would be made again.
+    const satisfied = this.expectations.satisfied(key);
     const pods = await claimObjects(ownershipCandidates(this.pods, job), { owner: job, ownerApiVersion: 'batch/v1', ownerKind: 'Job', selector, client: podClient });
     const finished = isJobFinished(job);
     const released = this.released.get(key) ?? new Set<string>();
@@ -114,7 +117,7 @@ export class JobController extends QueueController {
       await this.deletePods(key, job, active, podClient);
       return;
     }
-    if (!this.expectations.satisfied(key)) return this.writeStatus(job, active, undefined);
+    if (!satisfied) return this.writeStatus(job, active, undefined);
 
     const now = this.ctx.now();
     const status = deepCopy(job.status ?? {}) as JobStatus;
