@@ -9,7 +9,7 @@ import { serveStore, type ServedStore } from '../../test-util/skiff-store-server
  * be identical, revisions included. Normalized, because they must differ: ports, member/cluster/lease ids (random
  * or derived from URLs), raft term (etcd elects; skiff-store has no raft), and in `endpoint status` the version, db
  * size and raft indexes (etcd's raft log also holds its own membership and election entries). Lease "remaining"
- * seconds depend on the clock and are normalized too.
+ * seconds depend on the clock and are normalized too, and so is the order of a lease's attached keys (etcd keeps them in a map).
  */
 
 interface ScriptState {
@@ -113,6 +113,8 @@ function normalizer(): (text: string, fields?: Step['fields']) => string {
       .replace(/"(cluster_id|member_id)":\d+/g, '"$1":<id>')
       .replace(/"raft_term":\d+/g, '"raft_term":<term>')
       .replace(/remaining\(\d+s\)/g, 'remaining(<s>)')
+      // etcd lists a lease's keys from a Go map, so their order changes from run to run: compare them sorted.
+      .replace(/attached keys\(\[([^\]]*)\]\)/g, (_m, keys: string) => `attached keys([${keys.split(' ').sort().join(' ')}])`)
       .replace(/\b(?!1234abcd\b)[0-9a-f]{12,16}\b/g, (m) => id(m));
     if (fields === 'endpoint-status') {
       out = out
