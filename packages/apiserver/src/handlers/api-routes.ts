@@ -8,7 +8,7 @@ import { aggregatedDiscovery } from '../discovery/aggregated-discovery.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from '../discovery/legacy-discovery.js';
 import { notFoundStatus } from '../http/error-handling.js';
 import { ACCEPTED_RESPONSE_TYPES, DISCOVERY_V2_CONTENT_TYPE, negotiate, parseAccept, type ResponseFormat } from '../http/media-types.js';
-import { decodeObjectBody, decodeOptionalBody } from '../http/request-body.js';
+import { decodeObjectBody, decodeOptionalBody, objectBodySource } from '../http/request-body.js';
 import type { RequestTarget } from '../http/request-info.js';
 import { targetOf } from '../pipeline/stages.js';
 import { CACHE_CONTROL, sendJson, sendStatus } from '../http/respond.js';
@@ -116,7 +116,7 @@ async function resource(deps: ApiRoutesDeps, req: FastifyRequest, reply: Fastify
       if (def.namespaced && !ns) throw methodNotAllowed();
       return createObject(rest, def, ns, decodeObjectBody(req, deps.decodeProtobuf), q, out, reply, req.headers['user-agent']);
     case 'update':
-      return replaceObject(rest, def, ns, target.name!, undefined, decodeObjectBody(req, deps.decodeProtobuf), q, out, reply, req.headers['user-agent']);
+      return replaceObject(rest, def, ns, target.name!, undefined, objectBodySource(req, deps.decodeProtobuf), q, out, reply, req.headers['user-agent']);
     case 'patch':
       return patchObject(ctx, rest, req, def, ns, target.name!, undefined, q, out, reply);
     case 'delete':

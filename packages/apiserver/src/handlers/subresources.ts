@@ -20,10 +20,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFoundStatus } from '../http/error-handling.js';
 import type { ResponseFormat } from '../http/media-types.js';
 import { parseDeleteOptions, parseWriteOptions } from '../http/query-options.js';
-import { decodeObjectBody } from '../http/request-body.js';
-import { sendJson, sendStatus } from '../http/respond.js';
+import { decodeObjectBody, objectBodySource } from '../http/request-body.js';
+import { sendJson, sendStatus, sendStored } from '../http/respond.js';
 import { nowTimestamp } from '../rest/object-fields.js';
-import { groupResource, replacementOf } from '../rest/object-rest.js';
+import { groupResource, replacementFrom, type Producer } from '../rest/object-rest.js';
 import type { ApiRoutesDeps } from './api-routes.js';
 import { planPatch } from './patch-handler.js';
 import { issueToken } from './token-request.js';
@@ -108,21 +108,16 @@ async function binding(deps: ApiRoutesDeps, req: FastifyRequest, reply: FastifyR
   const node = body?.target?.name;
   if (!isPlainObject(body) || typeof node !== 'string' || !node) throw badRequest('a Binding needs target.name');
   if (body.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest('the Binding name must match the pod name');
-  await deps.rest.update(
-    def,
-    ns,
-    name,
-    (pod) => {
-      if (pod.spec?.nodeName) throw conflict(groupResource(def), name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-      if (pod.metadata.deletionTimestamp) throw conflict(groupResource(def), name, `pod ${name} is being deleted, cannot be assigned to a host`);
-      pod.spec.nodeName = node;
-      const conds: any[] = (pod.status ??= {}).conditions ?? [];
-      pod.status.conditions = [...conds.filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() }];
-      return pod;
-    },
-    parseWriteOptions(q, req.headers['user-agent']),
-    'binding',
-  );
+  const bind: Producer = (pod) => {
+    if (pod.spec?.nodeName) throw conflict(groupResource(def), name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    if (pod.metadata.deletionTimestamp) throw conflict(groupResource(def), name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    pod.spec.nodeName = node;
+    const conds: any[] = (pod.status ??= {}).conditions ?? [];
+    pod.status.conditions = [...conds.filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() }];
+    return pod;
+  };
+  bind.leavesManagedFields = true;
+  await deps.rest.update(def, ns, name, bind, parseWriteOptions(q, req.headers['user-agent']), 'binding');
   return sendJson(reply, 201, successStatus(groupResource(def), name));
 }
 
@@ -153,8 +148,9 @@ export async function handleSubresource(
     case 'finalize': {
       if (req.method === 'GET' && subresource === 'status') return getObject(deps.ctx, def, ns, name, q, format, reply);
       if (req.method === 'PUT') {
-        const body = decodeObjectBody(req, deps.decodeProtobuf);
-        const res = await deps.rest.update(def, ns, name, replacementOf(body), parseWriteOptions(q, req.headers['user-agent']), subresource);
+        const res = await deps.rest.update(def, ns, name, replacementFrom(objectBodySource(req, deps.decodeProtobuf)), parseWriteOptions(q, req.headers['user-agent']), subresource);
+        // A write answers with its stored bytes (no second encoding); a no-op with the object as it is.
+        if (res.stored) return sendStored(reply, 200, res.stored, out);
         return sendJson(reply, 200, res.obj, out);
       }
       if (req.method === 'PATCH' && subresource === 'status') {

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { ResponseFormat } from '../http/media-types.js';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from '../http/query-options.js';
 import { addWarnings, sendJson, sendStored } from '../http/respond.js';
-import { groupResource, replacementOf, type ObjectRest } from '../rest/object-rest.js';
+import { groupResource, replacementFrom, type ObjectRest } from '../rest/object-rest.js';
 import type { ServerContext } from '../rest/server-context.js';
 import { strategyFor } from '../rest/strategy-registry.js';
 import { buildFilter } from './list-filter.js';
@@ -24,14 +24,17 @@ export async function createObject(
   return sendStored(addWarnings(reply, opts.warnings), 201, stored, format);
 }
 
-/** PUT: replace the object (or its status / finalizers); creates it for kinds that allow that. */
+/**
+ * PUT: replace the object (or its status / finalizers); creates it for kinds that allow that. `body` gives the
+ * request body, untouched, each time it is called (http/request-body.ts objectBodySource).
+ */
 export async function replaceObject(
   rest: ObjectRest,
   def: ResourceDefinition,
   namespace: string | undefined,
   name: string,
   subresource: string | undefined,
-  body: unknown,
+  body: () => unknown,
   q: URLSearchParams,
   format: ResponseFormat,
   reply: FastifyReply,
@@ -40,9 +43,9 @@ export async function replaceObject(
   const opts = parseWriteOptions(q, userAgent);
   const createIfMissing =
     strategyFor(def).allowCreateOnUpdate && !subresource
-      ? () => rest.create(def, namespace, body, opts)
+      ? () => rest.create(def, namespace, body(), opts)
       : undefined;
-  const res = await rest.update(def, namespace, name, replacementOf(body), opts, subresource, createIfMissing);
+  const res = await rest.update(def, namespace, name, replacementFrom(body), opts, subresource, createIfMissing);
   if (res.stored) return sendStored(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res.stored, format);
   return sendJson(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res.obj, format);
 }

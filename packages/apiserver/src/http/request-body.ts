@@ -118,6 +118,21 @@ export function decodeObjectBody(req: FastifyRequest, decodeProtobuf: (bytes: Bu
   }
 }
 
+/**
+ * A create/update body for every attempt of a write: decoded once now (so a bad body fails at once); the first
+ * taker gets that decoding itself, each later one a new decoding of the same bytes. Every taker may change what
+ * it gets, without the copy per attempt that would cost when, as nearly always, one attempt is enough.
+ */
+export function objectBodySource(req: FastifyRequest, decodeProtobuf: (bytes: Buffer) => unknown): () => unknown {
+  const first = decodeObjectBody(req, decodeProtobuf);
+  let taken = false;
+  return () => {
+    if (taken) return decodeObjectBody(req, decodeProtobuf);
+    taken = true;
+    return first;
+  };
+}
+
 /** A DELETE body: optional, JSON or protobuf DeleteOptions. */
 export function decodeOptionalBody(req: FastifyRequest, decodeProtobuf: (bytes: Buffer) => unknown): unknown {
   const b = rawBody(req);

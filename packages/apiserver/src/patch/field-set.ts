@@ -16,7 +16,7 @@ import { keyValue, listStrategy } from './list-strategy.js';
 const SEP = '\u0001';
 
 /** metadata fields that belong to the server, never to a manager. */
-const SERVER_METADATA = new Set([
+export const SERVER_METADATA: ReadonlySet<string> = new Set([
   'name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
   'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName',
 ]);
@@ -75,7 +75,8 @@ export class FieldSet {
   }
 }
 
-function itemKey(item: Record<string, unknown>, keys: string[]): string {
+/** The path element of a keyed list's item: `k:` and the JSON of its key fields (defaults filled in). */
+export function itemKey(item: Record<string, unknown>, keys: string[]): string {
   const k: Record<string, unknown> = {};
   for (const name of keys) {
     const v = keyValue(item, name);
@@ -214,7 +215,7 @@ type Trie = Record<string, any>;
 const fieldKeys = new Map<string, string>();
 const MAX_FIELD_KEYS = 10_000;
 
-function fieldKey(name: string): string {
+export function fieldKey(name: string): string {
   let k = fieldKeys.get(name);
   if (k === undefined) {
     k = `f:${name}`;
@@ -224,10 +225,13 @@ function fieldKey(name: string): string {
   return k;
 }
 
-/** `names` is a stack of the field names above `value`; build pushes and pops it instead of copying. */
-function build(value: unknown, names: string[], kind: string | undefined): Trie {
+/**
+ * `names` is a stack of the field names above `value`; build pushes and pops it instead of copying. A map's
+ * fields go into `into` when given (a list item's node, which holds "." already).
+ */
+function build(value: unknown, names: string[], kind: string | undefined, into?: Trie): Trie {
   if (isPlainObject(value)) {
-    const node: Trie = {};
+    const node: Trie = into ?? {};
     for (const k in value) {
       const v = value[k];
       if (v === undefined) continue;
@@ -247,8 +251,9 @@ function build(value: unknown, names: string[], kind: string | undefined): Trie 
     if (strategy.kind === 'map' && value.every(isPlainObject)) {
       const node: Trie = {};
       for (const item of value as Record<string, unknown>[]) {
-        const child = build(item, names, kind);
-        node[itemKey(item, strategy.keys)] = { '.': {}, ...child };
+        // A repeated key keeps its first place and takes the last item's fields, as assigning a spread did.
+        const el = itemKey(item, strategy.keys);
+        node[el] = build(item, names, kind, { '.': {} });
       }
       return node;
     }

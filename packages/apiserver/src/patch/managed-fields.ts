@@ -5,7 +5,9 @@
  */
 import { jsonEqual, type KubeObject } from '@skiff/api';
 import { nowTimestamp } from '../rest/object-fields.js';
+import { diffFields } from './field-diff.js';
 import { FieldSet, fieldSetOf, fieldsV1Of, isMissing, valueAt, type Scope } from './field-set.js';
+import { UnsupportedFieldKey, fieldsV1With, fieldsV1Without } from './path-trie.js';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -80,6 +82,13 @@ export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, who:
     else delete next.metadata.managedFields;
     return;
   }
+  if (prev && trackUpdateByTrie(prev, next, who, scope)) return;
+  trackUpdateByPaths(prev, next, who, scope);
+}
+
+/** trackUpdate with every path of both objects listed and compared: the reference the trie way must match. */
+export function trackUpdateByPaths(prev: KubeObject | undefined, next: KubeObject, who: WriteManager, scope: Scope): void {
+  const sub = who.subresource || undefined;
   const before = prev ? fieldSetOf(prev, scope) : new FieldSet();
   const after = fieldSetOf(next, scope);
   const changed = new FieldSet();
@@ -111,6 +120,65 @@ export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, who:
   mine.time = nowTimestamp();
   mine.apiVersion = next.apiVersion ?? mine.apiVersion;
   writeManagedFields(next, entries);
+}
+
+interface TrieEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  subresource?: string;
+  /** FieldsV1 as it will be written (sorted, nothing but paths); undefined for no fields. */
+  fieldsV1: Record<string, unknown> | undefined;
+}
+
+/**
+ * trackUpdate on tries: the fields that changed from a side-by-side walk (field-diff.ts), taken out of every
+ * entry's FieldsV1 and added to the writer's, as trackUpdateByPaths would write them. False (and nothing done)
+ * when the objects or the entries hold what only the path way handles exactly.
+ */
+function trackUpdateByTrie(prev: KubeObject, next: KubeObject, who: WriteManager, scope: Scope): boolean {
+  const diff = diffFields(prev, next, scope);
+  if (!diff) return false;
+  if (!diff.changed.hasPaths() && !diff.removed.hasPaths()) {
+    next.metadata.managedFields = prev.metadata.managedFields;
+    return true;
+  }
+  const list = (prev.metadata?.managedFields ?? []) as unknown as ManagedFieldsEntry[];
+  const sub = who.subresource || undefined;
+  try {
+    const entries: TrieEntry[] = (Array.isArray(list) ? list : [])
+      .filter((e) => e && typeof e.manager === 'string')
+      .map((e) => ({
+        manager: e.manager,
+        operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+        apiVersion: e.apiVersion,
+        time: e.time,
+        subresource: e.subresource || undefined,
+        fieldsV1: fieldsV1Without(e.fieldsV1, diff.changed, diff.removed),
+      }));
+    let mine = entries.find((e) => e.manager === who.name && e.operation === 'Update' && e.subresource === sub);
+    if (!mine) {
+      mine = { manager: who.name, operation: 'Update', apiVersion: next.apiVersion ?? 'v1', time: '', subresource: sub, fieldsV1: undefined };
+      entries.push(mine);
+    }
+    mine.fieldsV1 = fieldsV1With(mine.fieldsV1, diff.changed);
+    mine.time = nowTimestamp();
+    mine.apiVersion = next.apiVersion ?? mine.apiVersion;
+    const out: ManagedFieldsEntry[] = [];
+    for (const e of entries) {
+      if (!e.fieldsV1) continue;
+      const m: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, fieldsType: 'FieldsV1', fieldsV1: e.fieldsV1 };
+      if (e.subresource) m.subresource = e.subresource;
+      out.push(m);
+    }
+    if (out.length) next.metadata.managedFields = out as any;
+    else delete next.metadata.managedFields;
+    return true;
+  } catch (e) {
+    if (e instanceof UnsupportedFieldKey) return false;
+    throw e;
+  }
 }
 
 /** The manager name of a write without ?fieldManager: the client's program name, as the real server derives it. */

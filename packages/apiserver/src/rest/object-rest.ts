@@ -25,11 +25,13 @@ import type { DeleteOptions, WriteOptions } from '../http/query-options.js';
 import { objectKey } from '../storage/keys.js';
 import { encodeObject } from '../storage/object-codec.js';
 import { StoredObject } from '../storage/resource-storage.js';
+import { sameEncodingIgnoringManagedFields } from '../storage/same-encoding.js';
 import { scopeOf, trackUpdate } from '../patch/managed-fields.js';
 import { checkObjectSchema } from '../schema/schema-check.js';
 import { generatedName, newUid, nowTimestamp } from './object-fields.js';
 import type { ServerContext } from './server-context.js';
 import { strategyFor } from './strategy-registry.js';
+import { copyObject } from './object-copy.js';
 import { checkTypeMeta } from './type-meta.js';
 
 const MAX_ATTEMPTS = 16;
@@ -43,11 +45,18 @@ export function groupResource(def: ResourceDefinition): GroupResource {
  * Produces the desired object from the current one (a copy the producer may change). A producer marked
  * `ignoresCurrent` (a PUT's replacement) is handed the current object itself, uncopied, and must not touch it.
  */
-export type Producer = ((current: KubeObject) => KubeObject | Promise<KubeObject>) & { ignoresCurrent?: boolean };
+export type Producer = ((current: KubeObject) => KubeObject | Promise<KubeObject>) & {
+  ignoresCurrent?: boolean;
+  /** The producer neither reads nor changes metadata.managedFields (a non-apply write replaces it anyway). */
+  leavesManagedFields?: boolean;
+};
 
-/** The producer of a PUT: a fresh copy of the request body on every attempt, whatever is stored. */
-export function replacementOf(body: unknown): Producer {
-  const produce: Producer = () => deepCopy(body) as KubeObject;
+/**
+ * The producer of a PUT: the request body, untouched, on every attempt, whatever is stored. `take` gives one each
+ * time it is called (http/request-body.ts objectBodySource).
+ */
+export function replacementFrom(take: () => unknown): Producer {
+  const produce: Producer = () => take() as KubeObject;
   produce.ignoresCurrent = true;
   return produce;
 }
@@ -68,9 +77,11 @@ export interface DeleteResult {
 /** Whether an update would store nothing new (managedFields timestamps aside). */
 function sameIgnoringManagedFields(next: KubeObject, cur: StoredObject): boolean {
   const prev = cur.obj;
-  // The usual case: next carries prev's managedFields as they are (the same array), and the stored bytes are
-  // prev's encoding, so next's encoding is compared with them. Leaving out the same managedFields text shortens
-  // both by the same length: different lengths settle it, equal bytes too; only the rest needs the full check.
+  // Nearly every update changes something, and comparing the objects (no encoding) finds that at once. prev is
+  // the stored bytes decoded, so next encoding to those very bytes implies it encodes as prev does, managedFields
+  // aside: "different" settles it. "Alike" (a no-op, or values the walk cannot tell) is confirmed below, on the
+  // bytes, as before.
+  if (sameEncodingIgnoringManagedFields(next, prev) === false) return false;
   if (next.metadata.managedFields === prev.metadata.managedFields) {
     const bytes = encodeObject(next);
     if (bytes.length !== cur.raw.length) return false;
@@ -181,7 +192,8 @@ export class ObjectRest {
         if (createIfMissing) return { obj: await createIfMissing(), created: true };
         throw notFound(groupResource(def), name);
       }
-      const next = this.prepareUpdate(def, namespace, name, await produce(produce.ignoresCurrent ? cur.obj : deepCopy(cur.obj)), cur, subresource, opts);
+      const given = produce.ignoresCurrent ? cur.obj : copyObject(cur.obj, { shareManagedFields: !opts.applied && !!produce.leavesManagedFields });
+      const next = this.prepareUpdate(def, namespace, name, await produce(given), cur, subresource, opts);
       if (sameIgnoringManagedFields(next, cur)) return { obj: cur.obj, created: false };
       if (!opts.applied) {
         trackUpdate(cur.obj, next, { name: opts.manager, subresource: subresource ?? '' }, scopeOf(subresource ?? '', def.statusSubresource));
@@ -215,13 +227,14 @@ export class ObjectRest {
 
   /**
    * The stored object, from the watch cache when it mirrors the store, else from the store. A private
-   * StoredObject over the cached bytes: its decoded form is this write's own, neither shared nor kept.
+   * StoredObject over the cached bytes: its decoded form is this write's own, neither shared nor kept (copied
+   * from the cache's decoded form when a reader, e.g. a watch with a selector, has decoded it already).
    */
   private async current(def: ResourceDefinition, namespace: string | undefined, name: string): Promise<StoredObject | undefined> {
     const cache = this.ctx.cache(def);
     if (cache.consistentRevision() === undefined) return this.ctx.storage(def).get(namespace, name);
     const cached = cache.getStored(objectKey(def, namespace, name));
-    return cached && new StoredObject(cached.raw, cached.rv);
+    return cached && new StoredObject(cached.raw, cached.rv, cached.ownObject());
   }
 
   /** An object marked for deletion whose last finalizer is gone is deleted by the update that removed it. */
@@ -253,9 +266,8 @@ export class ObjectRest {
     if (wantRv !== undefined && wantRv !== '' && wantRv !== String(cur.rv)) throw staleConflict(groupResource(def), name);
     const prev = cur.obj;
     if (subresource === 'status') {
-      const status = next.status;
-      next = deepCopy(prev);
-      next.status = status;
+      // prev's status is replaced and (unless applying) its managedFields put back below: neither is copied.
+      next = copyObject(prev, { shareManagedFields: !opts.applied, status: { value: next.status } });
     } else if (subresource === 'binding') {
       // Built by the server from a Binding: the one way spec.nodeName gets set.
     } else if (subresource === 'finalize') {

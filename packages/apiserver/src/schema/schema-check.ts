@@ -35,47 +35,52 @@ class Checker {
     throw badRequest(`${this.what}: ${path || '<root>'}: expected ${expected}, got ${got}`);
   }
 
-  /** Checks `v` against a TypeScript type string of the model; returns false when the value should be dropped. */
-  value(v: unknown, type: string, format: string, path: string): void {
+  /**
+   * Checks `v` against a TypeScript type string of the model. Its path is `path` (the parent's) and `key`, put
+   * together only when needed (a failure, or a value with members): most fields are plain values that pass.
+   */
+  value(v: unknown, type: string, format: string, path: string, key: string | number | undefined): void {
     switch (type) {
       case 'string':
-        if (typeof v !== 'string') this.fail(path, 'string', v);
+        if (typeof v !== 'string') this.fail(pathOf(path, key), 'string', v);
         return;
       case 'number':
-        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'number', v);
-        if ((format === 'int32' || format === 'int64') && !Number.isInteger(v)) this.fail(path, 'integer', v);
+        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(pathOf(path, key), 'number', v);
+        if ((format === 'int32' || format === 'int64') && !Number.isInteger(v)) this.fail(pathOf(path, key), 'integer', v);
         return;
       case 'boolean':
-        if (typeof v !== 'boolean') this.fail(path, 'boolean', v);
+        if (typeof v !== 'boolean') this.fail(pathOf(path, key), 'boolean', v);
         return;
       case 'Date':
-        if (typeof v !== 'string' || !DATE.test(v)) this.fail(path, 'an RFC 3339 time', v);
+        if (typeof v !== 'string' || !DATE.test(v)) this.fail(pathOf(path, key), 'an RFC 3339 time', v);
         return;
       case 'IntOrString':
-        if (typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v))) this.fail(path, 'integer or string', v);
+        if (typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v))) this.fail(pathOf(path, key), 'integer or string', v);
         return;
       case 'any':
         return;
     }
+    const here = pathOf(path, key);
     const c = compositeOf(type);
     if (c.kind === 'array') {
-      if (!Array.isArray(v)) this.fail(path, 'array', v);
-      v.forEach((x, i) => {
-        if (x === null) this.fail(`${path}[${i}]`, c.item, x);
-        this.value(x, c.item, '', `${path}[${i}]`);
-      });
-      return;
-    }
-    if (c.kind === 'map') {
-      if (!isPlainObject(v)) this.fail(path, 'object', v);
-      for (const k in v) {
-        const x = v[k];
-        if (x === null) continue;
-        this.value(x, c.item, '', `${path}[${k}]`);
+      if (!Array.isArray(v)) this.fail(here, 'array', v);
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x === null) this.fail(pathOf(here, i), c.item, x);
+        this.value(x, c.item, '', here, i);
       }
       return;
     }
-    this.object(v, type, path);
+    if (c.kind === 'map') {
+      if (!isPlainObject(v)) this.fail(here, 'object', v);
+      for (const k in v) {
+        const x = v[k];
+        if (x === null) continue;
+        this.value(x, c.item, '', here, `[${k}]`);
+      }
+      return;
+    }
+    this.object(v, type, here);
   }
 
   object(v: unknown, className: string, path: string): void {
@@ -84,9 +89,8 @@ class Checker {
     if (!isPlainObject(v)) this.fail(path, 'object', v);
     for (const k of Object.keys(v)) {
       const a = attrs.get(k);
-      const p = path ? `${path}.${k}` : k;
       if (!a) {
-        this.unknown.push(p);
+        this.unknown.push(path ? `${path}.${k}` : k);
         delete v[k];
         continue;
       }
@@ -95,9 +99,20 @@ class Checker {
         delete v[k];
         continue;
       }
-      this.value(v[k], a.type, a.format, p);
+      this.value(v[k], a.type, a.format, path, k);
     }
   }
+}
+
+/**
+ * `path` and then `key`: a field name after a dot (none at the root), an index in brackets, or a map key already
+ * in brackets. undefined: `path` itself.
+ */
+function pathOf(path: string, key: string | number | undefined): string {
+  if (key === undefined) return path;
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (key.startsWith('[')) return `${path}${key}`;
+  return path ? `${path}.${key}` : key;
 }
 
 /**

@@ -18,8 +18,29 @@ function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
   else out[k] = v;
 }
 
+/**
+ * Whether `obj` already has the stored layout, so that JSON.stringify(obj) is its encoding: own keys starting
+ * apiVersion, kind, metadata (which also rules out integer-like keys, which JSON puts first), metadata a plain
+ * object without resourceVersion, nothing inherited that a for-in walk would see. Objects decoded from the store
+ * and bodies as clients send them mostly do.
+ */
+function inStoredLayout(obj: KubeObject): boolean {
+  let i = 0;
+  for (const k in obj) {
+    if (k !== (i === 0 ? 'apiVersion' : i === 1 ? 'kind' : 'metadata')) return false;
+    if (++i === 3) break;
+  }
+  if (i < 3) return false;
+  const m = obj.metadata as unknown;
+  if (typeof m !== 'object' || m === null || Object.getPrototypeOf(m) !== Object.prototype || Object.getPrototypeOf(obj) !== Object.prototype) return false;
+  // for-in (what encodeObject walks) sees inherited enumerable keys too; JSON.stringify does not.
+  for (const _ in Object.prototype) return false;
+  return !('resourceVersion' in m);
+}
+
 /** Serializes an object for the store. Does not modify `obj`. */
 export function encodeObject(obj: KubeObject): Buffer {
+  if (inStoredLayout(obj)) return Buffer.from(JSON.stringify(obj));
   // Loops rather than object rest/spread: rest with excluded keys is a slow runtime path in V8.
   const meta: Record<string, unknown> = {};
   const metadata = (obj.metadata ?? {}) as Record<string, unknown>;

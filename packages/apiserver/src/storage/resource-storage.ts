@@ -3,7 +3,7 @@
  * write is a txn guarded on the key's mod revision, so two writers racing on one object cannot both win; the loser
  * learns it lost (and retries or answers 409) instead of silently overwriting.
  */
-import { expired, timeout, type KubeObject, type ResourceDefinition } from '@skiff/api';
+import { deepCopy, expired, timeout, type KubeObject, type ResourceDefinition } from '@skiff/api';
 import { isStoreError, prefixEnd, type KeyValue, type Store } from '@skiff/store-wasm';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { collectionPrefix, objectKey } from './keys.js';
@@ -30,6 +30,14 @@ export class StoredObject {
 
   get obj(): KubeObject {
     return (this.decoded ??= decodeObject(this.raw, this.rv));
+  }
+
+  /**
+   * The decoded object for a caller that will change it: a copy of the decoded form when there is one already
+   * (copying is several times cheaper than parsing), else freshly parsed. Either way its own, not this one's.
+   */
+  ownObject(): KubeObject {
+    return this.decoded ? deepCopy(this.decoded) : decodeObject(this.raw, this.rv);
   }
 
   /** The object as JSON with its resourceVersion: what GET, LIST and watch events send. Do not modify. */

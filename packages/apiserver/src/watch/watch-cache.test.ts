@@ -56,6 +56,27 @@ afterEach(async () => {
 });
 
 describe('the watch cache', () => {
+  it('gives a writer its own copy of a cached object, copied once decoded, else parsed; a new version starts undecoded', async () => {
+    const out = await storage.create(cm('own'));
+    if (!out.ok) throw new Error(out.reason);
+    const entry = cache.getStored('/registry/configmaps/default/own')!;
+    expect(entry.rv).toBe(out.stored.rv);
+    const parsed = entry.ownObject();
+    const shared = entry.obj;
+    const copied = entry.ownObject();
+    expect(parsed).not.toBe(shared);
+    expect(copied).not.toBe(shared);
+    expect(JSON.stringify(copied)).toBe(JSON.stringify(shared));
+    expect(copied).toEqual(parsed);
+    copied.metadata.labels = { mine: 'only' };
+    expect(entry.obj.metadata.labels).toEqual({});
+
+    const rv = await put(cm('own', { changed: 'yes' }));
+    const next = cache.getStored('/registry/configmaps/default/own')!;
+    expect(next.rv).toBe(rv);
+    expect(next.ownObject().metadata.labels).toEqual({ changed: 'yes' });
+  });
+
   it('lists what the store held when it started, and follows changes', async () => {
     expect(cache.list({}).items.map((s) => s.obj.metadata.name)).toEqual(['before']);
     await put(cm('after'));
