@@ -156,8 +156,8 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   api.configMaps.addEventHandler({ onAdd: changed('configmap'), onUpdate: (_o, n) => changed('configmap')(n) });
   api.secrets.addEventHandler({ onAdd: changed('secret'), onUpdate: (_o, n) => changed('secret')(n) });
   api.node.addEventHandler({
-    onAdd: (n) => void reporter.nodeUpdated(n).catch((err: Error) => logger.warn({ err: err.message }, 'applying the pod CIDR failed')),
-    onUpdate: (_o, n) => void reporter.nodeUpdated(n).catch((err: Error) => logger.warn({ err: err.message }, 'applying the pod CIDR failed')),
+    onAdd: (n) => void reporter.nodeUpdated(n).catch((err: Error) => logger.warn({ err: err.message }, 'acting on a change of the Node object failed')),
+    onUpdate: (_o, n) => void reporter.nodeUpdated(n).catch((err: Error) => logger.warn({ err: err.message }, 'acting on a change of the Node object failed')),
   });
   api.start();
   cleanup.push(() => api.stop());

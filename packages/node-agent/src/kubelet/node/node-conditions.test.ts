@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, nodeConditions, runtimeHealth } from './node-conditions.js';
+import { conditionsDiffer, DEFAULT_THRESHOLDS, nodeConditions, runtimeHealth } from './node-conditions.js';
 
 const healthy = { memoryAvailableBytes: 8 * 1024 ** 3, diskAvailableBytes: 50, diskTotalBytes: 100, pidsAvailable: 30000, pidMax: 32768 };
 const ready = { runtimeReady: true, networkReady: true, message: '' };
@@ -31,5 +31,20 @@ describe('runtimeHealth', () => {
     ['all ready', [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }], true, true],
   ])('with %s', (_what, conditions, runtimeReady, networkReady) => {
     expect(runtimeHealth(conditions)).toMatchObject({ runtimeReady, networkReady });
+  });
+});
+
+describe('conditionsDiffer', () => {
+  const ours = [
+    { type: 'Ready', status: 'True' },
+    { type: 'MemoryPressure', status: 'False' },
+  ];
+  it.each([
+    ['the same statuses', [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }], false],
+    ['Ready set Unknown by the node lifecycle controller', [{ type: 'Ready', status: 'Unknown' }, { type: 'MemoryPressure', status: 'Unknown' }], true],
+    ['a condition missing on the server', [{ type: 'Ready', status: 'True' }], true],
+    ['extra conditions on the server only', [...ours, { type: 'NetworkUnavailable', status: 'False' }], false],
+  ])('%s', (_what, server, expected) => {
+    expect(conditionsDiffer(server, ours)).toBe(expected);
   });
 });

@@ -94,3 +94,8 @@ export function runtimeHealth(conditions: { type: string; status: boolean; reaso
   }
   return { runtimeReady: true, networkReady: true, message: '' };
 }
+
+/** Whether any condition type we report has another status on the server. */
+export function conditionsDiffer(server: readonly { type?: string; status?: string }[], ours: readonly { type?: string; status?: string }[]): boolean {
+  return ours.some((c) => server.find((s) => s.type === c.type)?.status !== c.status);
+}

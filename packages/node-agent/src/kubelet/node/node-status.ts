@@ -10,7 +10,7 @@ import { isAlreadyExists, type Client, type ResourceClient } from '@skiff/client
 import type { Logger } from 'pino';
 import type { CriClient } from '../../cri/cri-client.js';
 import { pressureStats, type MachineInfo } from './host-stats.js';
-import { nodeConditions, runtimeHealth, type PressureThresholds } from './node-conditions.js';
+import { conditionsDiffer, nodeConditions, runtimeHealth, type PressureThresholds } from './node-conditions.js';
 import { initialNode, nodeAddresses, nodeImages, nodeInfo, type NodeIdentity, type NodeResources } from './node-object.js';
 
 export interface NodeStatusOptions {
@@ -83,6 +83,9 @@ export class NodeStatusReporter {
   /** The node object changed (its spec.podCIDR may have been set). */
   async nodeUpdated(node: Node): Promise<void> {
     await this.applyPodCidr(node.spec?.podCIDR);
+    // Someone else changed our conditions: the node lifecycle controller sets them Unknown when our heartbeats
+    // stopped (the agent was frozen, or cut off). Say how the node really is now, not at the next 5-minute report.
+    if (this.uid && node.metadata?.uid === this.uid && conditionsDiffer(node.status?.conditions ?? [], this.conditions)) await this.report(true);
   }
 
   private async applyPodCidr(cidr: string | undefined): Promise<void> {
