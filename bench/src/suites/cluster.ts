@@ -123,7 +123,7 @@ export const clusterSuite: Suite = {
       notes.push(
         ...f.notes,
         `Fake nodes: ${count(f.pods)} bare pods (not a Deployment) created by a loop keeping ${CONCURRENCY} requests in flight; each is bound by the scheduler, then set Running by the fake-nodes process ("all scheduled" is the last binding the watch saw, "all Running" the last Running status). For scale only: kube-scheduler's CI asks >= 680 pods/s for 10,000 pods on 5,000 nodes, scheduling alone; this figure is end to end.`,
-        `skiff up starts the fake-nodes process without --qps, so its writes (pod status, and every node's Lease each 10 s) share that command's default client limit (200 requests/s when this suite was written).`,
+        `The fake-nodes process writes every pod's status and every node's Lease (each 10 s) within one client request budget that skiff up sizes by the node count (500 + 3 x nodes/10 requests/s: ${500 + Math.ceil(plan.fakeNodes / 10) * 3} here).`,
         loadNote('after the fake nodes run'),
       );
     });
