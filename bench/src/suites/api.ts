@@ -108,7 +108,8 @@ export const apiSuite: Suite = {
   description: 'API server over loopback: GET, LIST 1,000 pods, durable CREATE/UPDATE, watch fan-out',
   async run(ctx) {
     const q = ctx.quick;
-    const engine = 'ts';
+    // The API server's default engine, as a user runs it.
+    const engine = 'wasm';
     const server = await startServer(engine);
     const port = server.port;
     const results: BenchResult[] = [];

@@ -110,7 +110,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
       return s;
     },
     cache(def) {
-      // events.k8s.io Events share core Events' keys; each definition still gets its own cache.
+      // Keyed by group as well: events.k8s.io Events are stored apart from core Events (storage/keys.ts), each with its own cache.
       return caches.get(`${def.group}/${def.resource}`)!;
     },
   };
