@@ -16,9 +16,10 @@ import { isNotFound, objectKey, type EventRecorder, type ResourceClient, type Sh
 import type { ControllerContext } from '../framework/context.js';
 import { QueueController, type SyncResult } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
+import { ownedPodEvents } from '../framework/owned-pod-events.js';
 import { scaledValue } from '../framework/int-or-percent.js';
 import { ownedInformer, ownershipCandidates } from '../framework/owned-objects.js';
-import { claimObjects, controllerRef, newControllerRef } from '../framework/owner-refs.js';
+import { claimObjects, newControllerRef } from '../framework/owner-refs.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../framework/pod-state.js';
 import { podFromTemplate } from '../framework/pod-template.js';
 import { slowStartBatch } from '../framework/slow-start.js';
@@ -58,32 +59,9 @@ export class DaemonSetController extends QueueController {
       },
       onDelete: all,
     });
-    this.pods.addEventHandler({
-      onAdd: (p) => {
-        const key = this.ownerKey(p);
-        if (!key) return;
-        this.expectations.creationObserved(key);
-        this.enqueue(key);
-      },
-      onUpdate: (old, p) => {
-        const key = this.ownerKey(p);
-        if (!key) return;
-        if (p.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) this.expectations.deletionObserved(key, objectKey(p));
-        this.enqueue(key);
-      },
-      onDelete: (p) => {
-        const key = this.ownerKey(p);
-        if (!key) return;
-        this.expectations.deletionObserved(key, objectKey(p));
-        this.enqueue(key);
-      },
-    });
+    this.pods.addEventHandler(ownedPodEvents('DaemonSet', this.expectations, (key) => this.enqueue(key)));
   }
 
-  private ownerKey(p: Pod): string | undefined {
-    const ref = controllerRef(p);
-    return ref?.kind === 'DaemonSet' ? `${p.metadata!.namespace}/${ref.name}` : undefined;
-  }
 
   protected async sync(key: string): Promise<SyncResult> {
     const ds = this.daemonSets.indexer.get(key);

@@ -18,6 +18,7 @@ import type { ControllerContext } from '../framework/context.js';
 import { QueueController, type SyncResult } from '../framework/controller.js';
 import { getCondition, rfc3339, setCondition, type Condition } from '../framework/conditions.js';
 import { Expectations } from '../framework/expectations.js';
+import { ownedPodEvents } from '../framework/owned-pod-events.js';
 import { ownedInformer, ownershipCandidates } from '../framework/owned-objects.js';
 import { claimObjects, controllerRef, newControllerRef } from '../framework/owner-refs.js';
 import { isPodActive, isPodReady } from '../framework/pod-state.js';
@@ -61,32 +62,9 @@ export class JobController extends QueueController {
         this.enqueue(key);
       },
     });
-    this.pods.addEventHandler({
-      onAdd: (p) => {
-        const key = this.ownerKey(p);
-        if (!key) return;
-        this.expectations.creationObserved(key);
-        this.enqueue(key);
-      },
-      onUpdate: (old, p) => {
-        const key = this.ownerKey(p);
-        if (!key) return;
-        if (p.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) this.expectations.deletionObserved(key, objectKey(p));
-        this.enqueue(key);
-      },
-      onDelete: (p) => {
-        const key = this.ownerKey(p);
-        if (!key) return;
-        this.expectations.deletionObserved(key, objectKey(p));
-        this.enqueue(key);
-      },
-    });
+    this.pods.addEventHandler(ownedPodEvents('Job', this.expectations, (key) => this.enqueue(key)));
   }
 
-  private ownerKey(p: Pod): string | undefined {
-    const ref = controllerRef(p);
-    return ref?.kind === 'Job' ? `${p.metadata!.namespace}/${ref.name}` : undefined;
-  }
 
   private event(job: Job, type: 'Normal' | 'Warning', reason: string, message: string): void {
     this.recorder.event({ ...job, apiVersion: 'batch/v1', kind: 'Job' }, type, reason, message);
