@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, renameSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TempDirs } from '../../test-util/temp-dir.js';
@@ -82,6 +82,20 @@ describe('CriLogWriter', () => {
     expect(files.filter((f) => f.startsWith('0.log.')).length).toBeGreaterThan(0);
     const all = files.flatMap((f) => entries(join(dir, f)).map((e) => e.text));
     expect(all).toContain('line number 39');
+  });
+
+  it('prunes the oldest rotated files, ordering same-second files by their number (.10 is newer than .2)', async () => {
+    const dir = temp.make();
+    const path = join(dir, '0.log');
+    for (const old of ['0.log.20200101-000000.2', '0.log.20200101-000000.10']) writeFileSync(join(dir, old), 'old\n');
+    const writer = new CriLogWriter(path, { maxBytes: 100, maxFiles: 3 });
+    await writer.open();
+    writer.write('stdout', Buffer.from(`${'x'.repeat(120)}\n`)); // one line over the limit: one rotation
+    await writer.close();
+    const rotated = readdirSync(dir).filter((f) => f.startsWith('0.log.'));
+    expect(rotated).toHaveLength(2);
+    expect(rotated).toContain('0.log.20200101-000000.10');
+    expect(rotated).not.toContain('0.log.20200101-000000.2');
   });
 
   it('continues in a fresh file after reopen when the kubelet moved the old one away', async () => {

@@ -144,7 +144,19 @@ export class CriLogWriter {
   private async prune(): Promise<void> {
     const dir = dirname(this.path);
     const prefix = `${basename(this.path)}.`;
-    const rotated = (await readdir(dir)).filter((n) => n.startsWith(prefix) && /^\d{8}-\d{6}(\.\d+)?$/.test(n.slice(prefix.length))).sort();
+    // Oldest first by stamp, then by the collision number as a number: as text, ".10" would sort before ".2" and the
+    // newest files of a busy second would be the ones pruned.
+    const order = (n: string): [string, number] => {
+      const [stamp, seq] = n.slice(prefix.length).split('.');
+      return [stamp!, seq === undefined ? 0 : Number(seq)];
+    };
+    const rotated = (await readdir(dir))
+      .filter((n) => n.startsWith(prefix) && /^\d{8}-\d{6}(\.\d+)?$/.test(n.slice(prefix.length)))
+      .sort((a, b) => {
+        const [sa, na] = order(a);
+        const [sb, nb] = order(b);
+        return sa < sb ? -1 : sa > sb ? 1 : na - nb;
+      });
     for (const name of rotated.slice(0, Math.max(0, rotated.length - (this.maxFiles - 1)))) await rm(join(dir, name), { force: true });
   }
 
