@@ -98,6 +98,23 @@ describe('CriLogWriter', () => {
     expect(rotated).not.toContain('0.log.20200101-000000.2');
   });
 
+  it('keeps the newest output when many rotations fall in one second and earlier files of that second were pruned', async () => {
+    const dir = temp.make();
+    const path = join(dir, '0.log');
+    const second = new Date('2026-11-22T10:00:00Z');
+    const writer = new CriLogWriter(path, { maxBytes: 10, maxFiles: 3, now: () => second });
+    await writer.open();
+    for (let i = 0; i < 8; i++) {
+      writer.write('stdout', Buffer.from(`rotation ${i}\n`)); // each line is over the limit: one rotation per line
+      await writer.close(false); // waits for that rotation, then reopens below
+      await writer.open();
+    }
+    await writer.close();
+    const rotated = readdirSync(dir).filter((f) => f.startsWith('0.log.')).sort();
+    expect(rotated).toEqual(['0.log.20261122-100000.6', '0.log.20261122-100000.7']);
+    expect(entries(join(dir, '0.log.20261122-100000.7')).map((e) => e.text)).toEqual(['rotation 7']);
+  });
+
   it('continues in a fresh file after reopen when the kubelet moved the old one away', async () => {
     const dir = temp.make();
     const path = join(dir, '0.log');

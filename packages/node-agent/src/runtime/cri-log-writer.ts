@@ -23,6 +23,8 @@ export interface CriLogWriterOptions {
   maxFiles?: number;
   maxLineBytes?: number;
   logger?: Logger;
+  /** The wall clock that names rotated files; tests fix it to rotate many times within one second. */
+  now?: () => Date;
 }
 
 export type StreamName = 'stdout' | 'stderr';
@@ -38,6 +40,8 @@ export class CriLogWriter {
   private rotating: Promise<void> | undefined;
   /** Lines produced while no file is open (during rotation or reopen), written once one is. */
   private held: Buffer[] = [];
+  /** The last rotated name this writer chose, so a stamp whose files were all pruned is not reused for newer output. */
+  private lastRotated: { stamp: string; seq: number } | undefined;
 
   constructor(
     readonly path: string,
@@ -58,7 +62,11 @@ export class CriLogWriter {
 
   private attach(out: WriteStream): void {
     this.out = out;
-    for (const line of this.held.splice(0)) out.write(line);
+    // held lines were counted when produced, against the file that was closing; they belong to this one
+    for (const line of this.held.splice(0)) {
+      out.write(line);
+      this.size += line.length;
+    }
   }
 
   /** Appends a chunk of one stream's output, emitting every complete line and every full-size piece. */
@@ -124,14 +132,13 @@ export class CriLogWriter {
   private async rotate(): Promise<void> {
     const old = this.out;
     this.out = undefined;
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const stamp = (this.options.now?.() ?? new Date()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     try {
       if (old) {
         old.end();
         await once(old, 'close');
       }
-      let target = `${this.path}.${stamp}`;
-      for (let n = 1; await stat(target).then(() => true, () => false); n++) target = `${this.path}.${stamp}.${n}`;
+      const target = await this.rotatedName(stamp);
       await rename(this.path, target);
       await this.prune();
     } catch (err) {
@@ -141,23 +148,36 @@ export class CriLogWriter {
     this.attach(createWriteStream(this.path, { flags: 'a' }));
   }
 
-  private async prune(): Promise<void> {
-    const dir = dirname(this.path);
+  /**
+   * `<path>.<stamp>`, or `<path>.<stamp>.<n>` when that second already rotated: n is above every number used for the
+   * stamp, on disk or by this writer before, because pruning may have removed the first files of a busy second and a
+   * reused lower name would sort as the oldest and be pruned at once.
+   */
+  private async rotatedName(stamp: string): Promise<string> {
+    let seq = this.lastRotated?.stamp === stamp ? this.lastRotated.seq : -1;
+    for (const [s, n] of await this.rotatedFiles()) if (s === stamp) seq = Math.max(seq, n);
+    seq += 1;
+    this.lastRotated = { stamp, seq };
+    return seq === 0 ? `${this.path}.${stamp}` : `${this.path}.${stamp}.${seq}`;
+  }
+
+  /** Rotated files as [stamp, number], number 0 for a name without one. */
+  private async rotatedFiles(): Promise<[string, number, string][]> {
     const prefix = `${basename(this.path)}.`;
+    return (await readdir(dirname(this.path)))
+      .filter((n) => n.startsWith(prefix) && /^\d{8}-\d{6}(\.\d+)?$/.test(n.slice(prefix.length)))
+      .map((n) => {
+        const [stamp, seq] = n.slice(prefix.length).split('.');
+        return [stamp!, seq === undefined ? 0 : Number(seq), n];
+      });
+  }
+
+  private async prune(): Promise<void> {
     // Oldest first by stamp, then by the collision number as a number: as text, ".10" would sort before ".2" and the
     // newest files of a busy second would be the ones pruned.
-    const order = (n: string): [string, number] => {
-      const [stamp, seq] = n.slice(prefix.length).split('.');
-      return [stamp!, seq === undefined ? 0 : Number(seq)];
-    };
-    const rotated = (await readdir(dir))
-      .filter((n) => n.startsWith(prefix) && /^\d{8}-\d{6}(\.\d+)?$/.test(n.slice(prefix.length)))
-      .sort((a, b) => {
-        const [sa, na] = order(a);
-        const [sb, nb] = order(b);
-        return sa < sb ? -1 : sa > sb ? 1 : na - nb;
-      });
-    for (const name of rotated.slice(0, Math.max(0, rotated.length - (this.maxFiles - 1)))) await rm(join(dir, name), { force: true });
+    const rotated = (await this.rotatedFiles()).sort(([sa, na], [sb, nb]) => (sa < sb ? -1 : sa > sb ? 1 : na - nb));
+    const excess = rotated.slice(0, Math.max(0, rotated.length - (this.maxFiles - 1)));
+    for (const [, , name] of excess) await rm(join(dirname(this.path), name), { force: true });
   }
 
   private async closeFile(): Promise<void> {
