@@ -110,7 +110,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
       return s;
     },
     cache(def) {
-      // Keyed by group as well: events.k8s.io Events are stored apart from core Events (storage/keys.ts), each with its own cache.
+      // Keyed by group as well: events.k8s.io Events have a cache of their own, of the core Events converted (storage-conversion.ts).
       return caches.get(`${def.group}/${def.resource}`)!;
     },
   };

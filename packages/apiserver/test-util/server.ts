@@ -1,4 +1,5 @@
 /** A live API server for a test file, on a free loopback port, with its own in-memory store. */
+import http from 'node:http';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../src/index.js';
 
 export async function startTestServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
@@ -27,4 +28,47 @@ export async function call(
     // not JSON
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** Reads watch events (one JSON per line) until `until` is satisfied or the stream ends; bounded at 15 s. */
+export function watchEvents(server: ApiServer, path: string, until: (events: any[]) => boolean): Promise<{ events: any[]; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const events: any[] = [];
+    let buf = '';
+    let settled = false;
+    const req = http.get(server.url + path, (res) => {
+      if (res.statusCode !== 200) {
+        settled = true;
+        clearTimeout(bound);
+        req.destroy();
+        reject(new Error(`watch ${path} answered ${res.statusCode}`));
+        return;
+      }
+      res.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          events.push(JSON.parse(buf.slice(0, nl)));
+          buf = buf.slice(nl + 1);
+        }
+        if (!settled && until(events)) {
+          settled = true;
+          clearTimeout(bound);
+          req.destroy();
+          resolve({ events, ended: false });
+        }
+      });
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(bound);
+        resolve({ events, ended: true });
+      });
+    });
+    req.on('error', (e) => settled || reject(e));
+    const bound = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`watch bound reached: ${JSON.stringify(events.map((e) => e.type))}`));
+    }, 15_000);
+  });
 }

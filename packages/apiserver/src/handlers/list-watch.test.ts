@@ -3,7 +3,7 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer } from '../../test-util/server.js';
+import { call, startTestServer, watchEvents } from '../../test-util/server.js';
 import type { ApiServer } from '../index.js';
 
 let server: ApiServer;
@@ -19,42 +19,7 @@ afterAll(async () => {
 const cm = (name: string, v: string, labels: Record<string, string> = {}) => ({ metadata: { name, labels }, data: { v } });
 const CMS = '/api/v1/namespaces/default/configmaps';
 
-/** Reads watch events (one JSON per line) until `until` is satisfied or the stream ends; bounded. */
-function watch(path: string, until: (events: any[]) => boolean): Promise<{ events: any[]; ended: boolean }> {
-  return new Promise((resolve, reject) => {
-    const events: any[] = [];
-    let buf = '';
-    let settled = false;
-    const req = http.get(server.url + path, (res) => {
-      expect(res.statusCode).toBe(200);
-      res.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buf.slice(0, nl)));
-          buf = buf.slice(nl + 1);
-        }
-        if (!settled && until(events)) {
-          settled = true;
-          clearTimeout(bound);
-          req.destroy();
-          resolve({ events, ended: false });
-        }
-      });
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(bound);
-        resolve({ events, ended: true });
-      });
-    });
-    req.on('error', (e) => settled || reject(e));
-    const bound = setTimeout(() => {
-      req.destroy();
-      reject(new Error(`watch bound reached: ${JSON.stringify(events.map((e) => e.type))}`));
-    }, 15_000);
-  });
-}
+const watch = (path: string, until: (events: any[]) => boolean) => watchEvents(server, path, until);
 
 describe('lists', () => {
   it('reads an old snapshot with resourceVersionMatch=Exact', async () => {

@@ -61,6 +61,7 @@ const strategies: Record<string, Strategy> = {
   '/nodes': { prepareForCreate: () => {} },
   '/endpoints': { allowCreateOnUpdate: true },
   '/events': { allowCreateOnUpdate: true },
+  'events.k8s.io/events': { allowCreateOnUpdate: true },
   'apps/deployments': resetStatus,
   'apps/replicasets': resetStatus,
   'apps/daemonsets': resetStatus,

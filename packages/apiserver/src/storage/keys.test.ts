@@ -10,7 +10,7 @@ describe('storage keys', () => {
     ['', 'nodes', undefined, 'n1', '/registry/nodes/n1'],
     ['apps', 'deployments', 'prod', 'api', '/registry/deployments/prod/api'],
     ['', 'events', 'default', 'e1', '/registry/events/default/e1'],
-    ['events.k8s.io', 'events', 'default', 'e1', '/registry/events.k8s.io/events/default/e1'],
+    ['events.k8s.io', 'events', 'default', 'e1', '/registry/events/default/e1'],
   ])('keys %s/%s %s/%s as %s', (group, resource, ns, name, key) => {
     const def = registry.get(group, 'v1', resource)!;
     expect(objectKey(def, ns, name)).toBe(key);

@@ -5,18 +5,17 @@
  *   cluster-scoped:  /registry/<resource>/<name>                 e.g. /registry/nodes/n1
  *
  * A collection is every key under `/registry/<resource>/` (all namespaces) or `/registry/<resource>/<ns>/`.
- * A resource whose plural another group already uses is stored under `/registry/<group>/<resource>/`:
- * events.k8s.io/v1 Events live apart from core Events (the real server converts between the two; we do not yet).
+ * A resource stored in another resource's form (storage-conversion.ts: events.k8s.io/v1 Events are stored as core
+ * Events) uses that resource's keys.
  */
 import type { ResourceDefinition } from '@skiff/api';
+import { storageConversionFor } from './storage-conversion.js';
 
 export const REGISTRY_PREFIX = '/registry/';
 
-const SHARED_PLURALS = new Set(['events.k8s.io/events']);
-
-/** The storage segment of a resource: its plural name (prefixed by its group when the plural is taken). */
+/** The storage segment of a resource: its plural name, or that of the resource it is stored as. */
 export function storageResource(def: Pick<ResourceDefinition, 'group' | 'resource'>): string {
-  return SHARED_PLURALS.has(`${def.group}/${def.resource}`) ? `${def.group}/${def.resource}` : def.resource;
+  return storageConversionFor(def)?.storedResource ?? def.resource;
 }
 
 export function objectKey(def: ResourceDefinition, namespace: string | undefined, name: string): string {

@@ -8,6 +8,7 @@ import { isStoreError, prefixEnd, type KeyValue, type Store } from '@skiff/store
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { collectionPrefix, objectKey } from './keys.js';
 import { decodeObject, encodeObject, servedBytes } from './object-codec.js';
+import { storageConversionFor, type StorageConversion } from './storage-conversion.js';
 
 /**
  * An object as read from or written to the store. `obj` is decoded on first use, so a JSON response that only
@@ -76,11 +77,39 @@ export function mapStoreError(err: unknown, what: string): never {
   throw err;
 }
 
+/**
+ * Wraps stored bytes as this resource serves them: as they are, or, for a resource stored in another's form,
+ * converted to the served form (a parse and an encode per object version).
+ */
+export function storedObjectFor(conversion: StorageConversion | undefined, value: Uint8Array, rv: number): StoredObject {
+  if (!conversion) return new StoredObject(value, rv);
+  const served = conversion.fromStorage(decodeObject(value, rv));
+  return new StoredObject(encodeObject(served), rv, served);
+}
+
 export class ResourceStorage {
+  private readonly conversion: StorageConversion | undefined;
+
   constructor(
     readonly def: ResourceDefinition,
     readonly store: Store,
-  ) {}
+  ) {
+    this.conversion = storageConversionFor(def);
+  }
+
+  private toStored(kv: KeyValue): StoredObject {
+    return storedObjectFor(this.conversion, kv.value, kv.modRevision);
+  }
+
+  /** The bytes to store for `obj`, and the StoredObject a read at `rv` would give back for them. */
+  private encode(obj: KubeObject): { value: Buffer; stored: (rv: number) => StoredObject } {
+    if (!this.conversion) {
+      const value = encodeObject(obj);
+      return { value, stored: (rv) => new StoredObject(value, rv, withRv(obj, rv)) };
+    }
+    const value = encodeObject(this.conversion.toStorage(obj));
+    return { value, stored: (rv) => storedObjectFor(this.conversion, value, rv) };
+  }
 
   key(namespace: string | undefined, name: string): string {
     return objectKey(this.def, namespace, name);
@@ -94,17 +123,17 @@ export class ResourceStorage {
       mapStoreError(e, 'resourceVersion');
     }
     const kv = res.kvs[0];
-    return kv ? toStored(kv) : undefined;
+    return kv ? this.toStored(kv) : undefined;
   }
 
   /** Writes a new object; `exists` when the key is taken. */
   async create(obj: KubeObject, dryRun = false): Promise<WriteOutcome> {
     const key = enc.encode(this.key(obj.metadata.namespace, obj.metadata.name!));
-    const value = encodeObject(obj);
+    const { value, stored } = this.encode(obj);
     if (dryRun) {
       const cur = await this.store.range(key);
       if (cur.kvs.length) return { ok: false, reason: 'exists' };
-      return { ok: true, stored: new StoredObject(value, 0, withRv(obj, 0)) };
+      return { ok: true, stored: stored(0) };
     }
     const res = await this.store.txn({
       compare: [{ key, target: 'create', result: 'equal', value: 0 }],
@@ -112,20 +141,20 @@ export class ResourceStorage {
       failure: [],
     });
     if (!res.succeeded) return { ok: false, reason: 'exists' };
-    return { ok: true, stored: new StoredObject(value, res.revision, withRv(obj, res.revision)) };
+    return { ok: true, stored: stored(res.revision) };
   }
 
   /** Replaces the object if its key is still at `expectedRv`. */
   async update(obj: KubeObject, expectedRv: number, dryRun = false): Promise<WriteOutcome> {
     const key = enc.encode(this.key(obj.metadata.namespace, obj.metadata.name!));
-    const value = encodeObject(obj);
-    if (dryRun) return { ok: true, stored: new StoredObject(value, expectedRv, withRv(obj, expectedRv)) };
+    const { value, stored } = this.encode(obj);
+    if (dryRun) return { ok: true, stored: stored(expectedRv) };
     const res = await this.store.txn({
       compare: [{ key, target: 'mod', result: 'equal', value: expectedRv }],
       success: [{ put: { key, value } }],
       failure: [{ range: { key } }],
     });
-    if (res.succeeded) return { ok: true, stored: new StoredObject(value, res.revision, withRv(obj, res.revision)) };
+    if (res.succeeded) return { ok: true, stored: stored(res.revision) };
     const cur = (res.responses[0] as { range: { kvs: KeyValue[] } } | undefined)?.range.kvs[0];
     return { ok: false, reason: cur ? 'conflict' : 'missing' };
   }
@@ -171,7 +200,7 @@ export class ResourceStorage {
         let consumed = 0;
         for (const kv of res.kvs) {
           consumed++;
-          const s = toStored(kv);
+          const s = this.toStored(kv);
           if (opts.filter && !opts.filter(s.obj)) continue;
           items.push(s);
           if (limit && items.length === limit) {
@@ -200,8 +229,4 @@ export class ResourceStorage {
 function withRv(obj: KubeObject, rv: number): KubeObject {
   obj.metadata.resourceVersion = String(rv);
   return obj;
-}
-
-function toStored(kv: KeyValue): StoredObject {
-  return new StoredObject(kv.value, kv.modRevision);
 }

@@ -15,7 +15,8 @@
 import { tooOldResourceVersion, type KubeObject, type ResourceDefinition, type Status } from '@skiff/api';
 import { fromUtf8, prefixEnd, utf8, type LocalStore, type Store, type StoreLogger, type WatchEvent, type Watcher } from '@skiff/store-wasm';
 import { collectionPrefix, parseKey } from '../storage/keys.js';
-import { StoredObject } from '../storage/resource-storage.js';
+import { StoredObject, storedObjectFor } from '../storage/resource-storage.js';
+import { storageConversionFor, type StorageConversion } from '../storage/storage-conversion.js';
 import { CacheEvent, type WatchEventType } from './cache-event.js';
 import { EventRing } from './event-ring.js';
 import { SortedKeys } from './sorted-keys.js';
@@ -85,6 +86,7 @@ export class WatchCache {
   oldestRevision = 0;
   private readyResolve!: () => void;
   private readyPromise: Promise<void>;
+  private readonly conversion: StorageConversion | undefined;
 
   constructor(
     readonly def: ResourceDefinition,
@@ -92,6 +94,7 @@ export class WatchCache {
     private readonly opts: WatchCacheOptions,
   ) {
     this.ring = new EventRing(opts.capacity);
+    this.conversion = storageConversionFor(def);
     this.readyPromise = new Promise((r) => (this.readyResolve = r));
     const local = store as Partial<LocalStore>;
     if (typeof local.localStatus === 'function') this.localRevision = () => local.localStatus!().revision;
@@ -117,7 +120,7 @@ export class WatchCache {
     }
     this.objects.clear();
     this.ring.clear();
-    for (const kv of res.kvs) this.objects.set(fromUtf8(kv.key), new StoredObject(kv.value, kv.modRevision));
+    for (const kv of res.kvs) this.objects.set(fromUtf8(kv.key), storedObjectFor(this.conversion, kv.value, kv.modRevision));
     this.keys.reset(this.objects.keys());
     this.revision = res.revision;
     this.oldestRevision = res.revision;
@@ -248,7 +251,7 @@ export class WatchCache {
       const namespace = this.def.namespaced ? parseKey(this.def, key).namespace : '';
       let ev: CacheEvent;
       if (e.type === 'PUT') {
-        const cur = new StoredObject(e.kv.value, e.kv.modRevision);
+        const cur = storedObjectFor(this.conversion, e.kv.value, e.kv.modRevision);
         this.objects.set(key, cur);
         if (!prev) this.keys.add(key);
         ev = new CacheEvent(prev ? 'MODIFIED' : 'ADDED', e.kv.modRevision, key, cur, prev, namespace);
@@ -257,9 +260,12 @@ export class WatchCache {
           this.objects.delete(key);
           this.keys.delete(key);
         }
-        const last = e.prevKv?.value ?? prev?.raw;
+        // prevKv holds the stored form; prev (the cache's copy) is already in the served form
+        const last = e.prevKv
+          ? storedObjectFor(this.conversion, e.prevKv.value, e.kv.modRevision)
+          : prev && new StoredObject(prev.raw, e.kv.modRevision);
         if (!last) continue;
-        ev = new CacheEvent('DELETED', e.kv.modRevision, key, new StoredObject(last, e.kv.modRevision), prev, namespace);
+        ev = new CacheEvent('DELETED', e.kv.modRevision, key, last, prev, namespace);
       }
       const evicted = this.ring.push(ev);
       if (evicted) this.oldestRevision = evicted.rv;

@@ -1,0 +1,23 @@
+/**
+ * Resources served in one form and stored in another: the real server's storage version. Only events.k8s.io/v1
+ * Events need it here; they are stored as core/v1 Events under the same keys, so both groups see one set of events.
+ */
+import type { KubeObject, ResourceDefinition } from '@skiff/api';
+import { eventFromCore, eventToCore } from '../conversion/event-conversion.js';
+
+export interface StorageConversion {
+  /** The plural the objects are stored under (`/registry/<storedResource>/...`). */
+  readonly storedResource: string;
+  /** The served form to the stored form. Must not modify its argument. */
+  toStorage(obj: KubeObject): KubeObject;
+  /** The stored form to the served form. May return an object sharing parts with its argument. */
+  fromStorage(obj: KubeObject): KubeObject;
+}
+
+const conversions: Record<string, StorageConversion> = {
+  'events.k8s.io/events': { storedResource: 'events', toStorage: eventToCore, fromStorage: eventFromCore },
+};
+
+export function storageConversionFor(def: Pick<ResourceDefinition, 'group' | 'resource'>): StorageConversion | undefined {
+  return conversions[`${def.group}/${def.resource}`];
+}
