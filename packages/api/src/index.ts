@@ -12,6 +12,7 @@ export * from './validation/names.js';
 export { FieldErrors, type FieldError, type FieldErrorType } from './validation/field-errors.js';
 export { validateObject, validateObjectUpdate, checkName } from './validation/validate.js';
 export { isValidCronSchedule } from './validation/workloads.js';
+export { HIGHEST_USER_DEFINABLE_PRIORITY, PREEMPTION_POLICIES, SYSTEM_PRIORITY_CLASSES, SYSTEM_PRIORITY_CLASS_PREFIX } from './validation/scheduling.js';
 export { applyDefaults } from './defaults/apply-defaults.js';
 export { defaultPullPolicy, initialPodStatus, podQosClass } from './defaults/pod.js';
 export { generateJobSelector } from './defaults/workloads.js';

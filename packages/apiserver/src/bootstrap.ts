@@ -1,9 +1,10 @@
 /**
  * What exists in every cluster from the start: the namespaces default, kube-system, kube-public and
- * kube-node-lease, and the `kubernetes` Service in default (the first cluster IP) with Endpoints pointing at this
- * server. Idempotent: an object already present is left alone.
+ * kube-node-lease, the `kubernetes` Service in default (the first cluster IP) with Endpoints pointing at this
+ * server, and the PriorityClasses system-node-critical and system-cluster-critical. Idempotent: an object already
+ * present is left alone.
  */
-import { isStatusError, type ResourceRegistry } from '@skiff/api';
+import { isStatusError, SYSTEM_PRIORITY_CLASSES, type ResourceRegistry } from '@skiff/api';
 import type { WriteOptions } from './http/query-options.js';
 import type { ObjectRest } from './rest/object-rest.js';
 
@@ -27,6 +28,10 @@ export async function bootstrapCluster(
   const namespaces = registry.get('', 'v1', 'namespaces')!;
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(() => rest.create(namespaces, undefined, { metadata: { name } }, OPTS));
+  }
+  const priorityClasses = registry.get('scheduling.k8s.io', 'v1', 'priorityclasses')!;
+  for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
+    await ensure(() => rest.create(priorityClasses, undefined, { metadata: { name }, value, description }, OPTS));
   }
   const services = registry.get('', 'v1', 'services')!;
   await ensure(() =>

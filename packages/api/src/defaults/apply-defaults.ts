@@ -6,6 +6,7 @@ import type { KubeObject } from '../object.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
 import { defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode, defaultSecret, defaultService } from './core.js';
 import { defaultPod } from './pod.js';
+import { defaultPriorityClass } from './scheduling.js';
 import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from './workloads.js';
 
 const defaulters: Record<string, (obj: any) => void> = {
@@ -22,6 +23,7 @@ const defaulters: Record<string, (obj: any) => void> = {
   'batch/jobs': defaultJob,
   'batch/cronjobs': defaultCronJob,
   'discovery.k8s.io/endpointslices': defaultEndpointSlice,
+  'scheduling.k8s.io/priorityclasses': defaultPriorityClass,
 };
 
 /** Fills the resource's defaults into `obj` in place. */

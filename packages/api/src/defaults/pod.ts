@@ -112,12 +112,11 @@ export function defaultPod(pod: any): void {
     res.requests ??= {};
     for (const [k, v] of Object.entries(res.limits)) if (res.requests[k] === undefined) res.requests[k] = v;
   }
-  // What the ServiceAccount, Priority and DefaultTolerationSeconds admission plugins add to every pod.
+  // What the ServiceAccount and DefaultTolerationSeconds admission plugins add to every pod. Priority comes from
+  // the server's Priority admission (it must see whether the client set it).
   setIfAbsent(spec, 'serviceAccountName', spec.serviceAccount ?? 'default');
   setIfAbsent(spec, 'serviceAccount', spec.serviceAccountName);
   setIfAbsent(spec, 'enableServiceLinks', true);
-  setIfAbsent(spec, 'priority', 0);
-  setIfAbsent(spec, 'preemptionPolicy', 'PreemptLowerPriority');
   const tolerations: any[] = (spec.tolerations ??= []);
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
     const covered = tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));

@@ -83,4 +83,5 @@ export const builtinResources: ResourceDefinition[] = [
   define({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease' }),
   define({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice' }),
   define({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'] }),
+  define({ group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'] }),
 ];

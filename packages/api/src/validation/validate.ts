@@ -5,6 +5,7 @@
 import type { KubeObject } from '../object.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
 import { eventsV1Validator, endpointSliceValidator, leaseValidator } from './coordination.js';
+import { priorityClassValidator } from './scheduling.js';
 import {
   configMapValidator,
   endpointsValidator,
@@ -47,6 +48,7 @@ const validators: Record<string, KindValidator> = {
   'coordination.k8s.io/leases': leaseValidator,
   'discovery.k8s.io/endpointslices': endpointSliceValidator,
   'events.k8s.io/events': eventsV1Validator,
+  'scheduling.k8s.io/priorityclasses': priorityClassValidator,
 };
 
 function validatorOf(def: ResourceDefinition): KindValidator {

@@ -36,7 +36,7 @@ describe('discovery', () => {
   it('serves the legacy documents to clients that ask for plain JSON', async () => {
     expect((await call(server, 'GET', '/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await call(server, 'GET', '/apis')).body;
-    expect(groups.groups.map((g: any) => g.name)).toEqual(['apps', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io']);
+    expect(groups.groups.map((g: any) => g.name)).toEqual(['apps', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'scheduling.k8s.io']);
     const apps = (await call(server, 'GET', '/apis/apps/v1')).body;
     expect(apps.resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
     expect((await call(server, 'GET', '/apis/apps')).body).toMatchObject({ kind: 'APIGroup', name: 'apps' });

@@ -27,6 +27,8 @@ const KEEP_ZERO = new Set([
   'backoffLimitPerIndex', 'maxFailedIndexes', 'deletionGracePeriodSeconds', 'shareProcessNamespace', 'tolerationSeconds',
   'hostNetwork', 'hostPID', 'hostIPC', 'healthCheckNodePort',
 ]);
+/** Plain fields whose zero is a value all the same, where the name alone would say too much (EnvVar.value is ''). */
+const KEEP_ZERO_OF_TYPE = new Set(['.skiff.scheduling.PriorityClass.value']);
 
 function protoDir(): string {
   for (const rel of ['../proto/', '../../proto/']) {
@@ -43,7 +45,7 @@ function loadRoot(): protobuf.Root {
     const dir = protoDir();
     const r = new protobuf.Root();
     r.resolvePath = (_origin, target) => (target.startsWith('/') ? target : dir + target);
-    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto'], { keepCase: true });
+    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto'], { keepCase: true });
     r.resolveAll();
     root = r;
   }
@@ -124,7 +126,7 @@ export function messageToJson(msg: protobuf.Message, type: protobuf.Type): Recor
       continue;
     }
     const c = convertValue(field, v);
-    if (c === undefined || (isZero(c) && !KEEP_ZERO.has(name))) continue;
+    if (c === undefined || (isZero(c) && !KEEP_ZERO.has(name) && !KEEP_ZERO_OF_TYPE.has(`${type.fullName}.${name}`))) continue;
     if (EMBEDDED.has(name) && typeof c === 'object' && c !== null) Object.assign(out, c);
     else out[name] = c;
   }

@@ -11,6 +11,7 @@ export const wireTypes: Record<string, string> = {
   'batch/v1/CronJob': 'skiff.workloads.CronJob',
   'authentication.k8s.io/v1/TokenRequest': 'skiff.workloads.TokenRequest',
   'policy/v1/Eviction': 'skiff.workloads.Eviction',
+  'scheduling.k8s.io/v1/PriorityClass': 'skiff.scheduling.PriorityClass',
   'meta.k8s.io/v1/DeleteOptions': 'skiff.meta.DeleteOptions',
   'v1/DeleteOptions': 'skiff.meta.DeleteOptions',
 };

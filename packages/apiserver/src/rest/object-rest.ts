@@ -152,6 +152,7 @@ export class ObjectRest {
       strategy.prepareForCreate?.(obj);
       applyDefaults(def, obj);
       await this.admitNamespace(def, meta.namespace, meta.name ?? '');
+      await strategy.admit?.(this.ctx, obj, undefined);
       validateObject(def, obj);
       if (!opts.applied) {
         delete meta.managedFields;
@@ -195,6 +196,7 @@ export class ObjectRest {
       const given = produce.ignoresCurrent ? cur.obj : copyObject(cur.obj, { shareManagedFields: !opts.applied && !!produce.leavesManagedFields });
       const next = this.prepareUpdate(def, namespace, name, await produce(given), cur, subresource, opts);
       if (sameIgnoringManagedFields(next, cur)) return { obj: cur.obj, created: false };
+      await strategy.admit?.(this.ctx, next, cur.obj);
       if (!opts.applied) {
         trackUpdate(cur.obj, next, { name: opts.manager, subresource: subresource ?? '' }, scopeOf(subresource ?? '', def.statusSubresource));
       }

@@ -1,5 +1,6 @@
 /** The strategies of the built-in resources. Resources not listed use the generic behaviour alone. */
 import { generateJobSelector, initialPodStatus, type KubeObject, type ResourceDefinition } from '@skiff/api';
+import { admitPodPriority, admitPriorityClass } from '../admission/priority-admission.js';
 import type { Strategy } from './strategy.js';
 
 const podStrategy: Strategy = {
@@ -11,6 +12,9 @@ const podStrategy: Strategy = {
     if (!pod.spec?.nodeName) return 0;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
     return opts.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  },
+  admit(ctx, pod, prev) {
+    if (!prev) return admitPodPriority(ctx, pod);
   },
   returnsDeletedObject: true,
 };
@@ -62,6 +66,7 @@ const strategies: Record<string, Strategy> = {
   '/endpoints': { allowCreateOnUpdate: true },
   '/events': { allowCreateOnUpdate: true },
   'events.k8s.io/events': { allowCreateOnUpdate: true },
+  'scheduling.k8s.io/priorityclasses': { admit: (ctx, pc) => admitPriorityClass(ctx, pc) },
   'apps/deployments': resetStatus,
   'apps/replicasets': resetStatus,
   'apps/daemonsets': resetStatus,

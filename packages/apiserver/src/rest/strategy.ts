@@ -11,6 +11,11 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject): void;
   /** Keeps what a main-resource update may not change (beyond the generic status rule). */
   prepareForUpdate?(next: KubeObject, prev: KubeObject): void;
+  /**
+   * Admission beyond NamespaceLifecycle: may complete the object from other objects (a pod's priority from its
+   * PriorityClass) or refuse it. `prev` is undefined on create. Runs after defaulting, before validation.
+   */
+  admit?(ctx: ServerContext, obj: KubeObject, prev: KubeObject | undefined): Promise<void> | void;
   /** Takes resources (IPs, ports) the object needs; resolves with an undo. */
   allocate?(ctx: ServerContext, obj: KubeObject, prev: KubeObject | undefined, dryRun: boolean): Promise<() => Promise<void>>;
   /** Frees what `obj` held and `next` no longer uses (after a delete, `next` is undefined). */

@@ -9,6 +9,7 @@ import {
   leaseColumns,
   namespaceColumns,
   nodeColumns,
+  priorityClassColumns,
   secretColumns,
   serviceAccountColumns,
   serviceColumns,
@@ -36,6 +37,7 @@ const byResource: Record<string, Column[]> = {
   'coordination.k8s.io/leases': leaseColumns,
   'discovery.k8s.io/endpointslices': endpointSliceColumns,
   'events.k8s.io/events': eventColumns,
+  'scheduling.k8s.io/priorityclasses': priorityClassColumns,
 };
 
 const defaultColumns: Column[] = [nameColumn, ageColumn];

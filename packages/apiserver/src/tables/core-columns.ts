@@ -146,6 +146,14 @@ export const eventColumns: Column[] = [
   { ...nameColumn, priority: 1 },
 ];
 
+export const priorityClassColumns: Column[] = [
+  nameColumn,
+  { name: 'Value', type: 'integer', description: 'The priority of pods of this class.', cell: (o) => o.value ?? 0 },
+  { name: 'Global-Default', type: 'boolean', description: 'Whether pods without a class get this one.', cell: (o) => o.globalDefault === true },
+  ageColumn,
+  { name: 'PreemptionPolicy', description: 'Whether pods of this class may preempt lower-priority pods.', cell: (o) => o.preemptionPolicy ?? '' },
+];
+
 export const leaseColumns: Column[] = [
   nameColumn,
   { name: 'Holder', description: 'Who holds the lease.', cell: (o) => o.spec?.holderIdentity ?? '' },
