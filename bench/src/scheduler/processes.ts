@@ -90,7 +90,9 @@ export interface ApiServerChild extends Child {
 
 export async function startApiServer(): Promise<ApiServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-scheduler-'));
-  const child = start([APISERVER_BIN, '--port', '0', '--log-level', 'warn'], dir);
+  // SKIFF_BENCH_CPU_PROF=DIR: a V8 CPU profile of the API server too.
+  const prof = process.env.SKIFF_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SKIFF_BENCH_CPU_PROF] : [];
+  const child = start([...prof, APISERVER_BIN, '--port', '0', '--log-level', 'warn'], dir);
   const m = await child.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return {
     ...child,

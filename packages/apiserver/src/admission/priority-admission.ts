@@ -43,24 +43,20 @@ export async function admitPodPriority(ctx: ServerContext, pod: KubeObject): Pro
     cls = globalDefault(ctx);
     if (cls) spec.priorityClassName = cls.metadata.name;
   }
-  const priority: number = cls?.value ?? 0;
-  if (spec.priority !== undefined && spec.priority !== null && spec.priority !== priority) {
+  spec.priority = computed(name, 'integer value of priority', spec.priority, cls?.value ?? 0);
+  spec.preemptionPolicy = computed(name, 'string value of PreemptionPolicy', spec.preemptionPolicy, cls?.preemptionPolicy ?? 'PreemptLowerPriority');
+}
+
+/** What the class gives, unless the pod set something else itself, which it may not. */
+function computed<T>(pod: string, what: string, given: unknown, value: T): T {
+  if (given !== undefined && given !== null && given !== value) {
     throw forbidden(
       PODS,
-      name,
-      `the integer value of priority (${String(spec.priority)}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
+      pod,
+      `the ${what} (${String(given)}) must not be provided in pod spec; priority admission controller computed ${String(value)} from the given PriorityClass name`,
     );
   }
-  spec.priority = priority;
-  const policy: string = cls?.preemptionPolicy ?? 'PreemptLowerPriority';
-  if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null && spec.preemptionPolicy !== policy) {
-    throw forbidden(
-      PODS,
-      name,
-      `the string value of PreemptionPolicy (${String(spec.preemptionPolicy)}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`,
-    );
-  }
-  spec.preemptionPolicy = policy;
+  return value;
 }
 
 export function admitPriorityClass(ctx: ServerContext, pc: KubeObject): void {
