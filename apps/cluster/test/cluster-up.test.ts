@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { kubectlForKubeconfig, type Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENTS, locateComponent } from '../src/components/components.js';
 import { eventually } from '../test-util/eventually.js';
-import { kubectlFor, type Kubectl } from '../test-util/kubectl.js';
 import { runSkiff } from '../test-util/skiff-cli.js';
 import { freshNetworks, hostObjects, startSkiffUp, type SkiffUp } from '../test-util/skiff-up.js';
 
@@ -59,7 +59,7 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
     up = startSkiffUp(args);
     await up.waitFor(/^Cluster ready/);
     clusterId = (JSON.parse(readFileSync(join(dataDir, 'cluster.json'), 'utf8')) as { id: string }).id;
-    kubectl = kubectlFor(join(dataDir, 'kubeconfig'));
+    kubectl = kubectlForKubeconfig(join(dataDir, 'kubeconfig'), { timeoutMs: 120_000 });
   });
 
   afterAll(async () => {
@@ -96,7 +96,7 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
   });
 
   it('runs a pod bound to each node, and the pods reach each other across nodes and from the host', async () => {
-    await kubectl.ok(['apply', '-f', '-'], `${webPod('web-1', 'skiff-node-1')}\n${webPod('web-2', 'skiff-node-2')}`);
+    await kubectl.ok(['apply', '-f', '-'], { stdin: `${webPod('web-1', 'skiff-node-1')}\n${webPod('web-2', 'skiff-node-2')}` });
     const ips: Record<string, string> = {};
     for (const name of ['web-1', 'web-2']) {
       const pod = await eventually(async () => {
@@ -121,7 +121,7 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
 
   it.skipIf(!haveProxy)('serves a NodePort Service on every node address from the host, and its cluster IP to pods', async () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
-    await kubectl.ok(['apply', '-f', '-'], JSON.stringify(service));
+    await kubectl.ok(['apply', '-f', '-'], { stdin: JSON.stringify(service) });
     const svc = await kubectl.json(['get', 'service', 'web']);
     const nodePort = svc.spec.ports[0].nodePort as number;
     const base = nets.nodeCidr.split('.').slice(0, 3).join('.');

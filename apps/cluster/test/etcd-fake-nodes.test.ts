@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubectlForKubeconfig, type Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdctl } from '../../../packages/store-wasm/test-util/etcdctl.js';
 import { realEtcdAvailability, startRealEtcd, type RealEtcd } from '../../../packages/store-wasm/test-util/real-etcd.js';
 import { COMPONENTS, locateComponent } from '../src/components/components.js';
 import { eventually } from '../test-util/eventually.js';
-import { kubectlFor, type Kubectl } from '../test-util/kubectl.js';
 import { runSkiff } from '../test-util/skiff-cli.js';
 import { freshNetworks, startSkiffUp, type SkiffUp } from '../test-util/skiff-up.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(!realEtcdAvailability().available || !controlPlane)('skiff up on
       '--network', 'host', '--cluster-cidr', nets.clusterCidr, '--api-port', '0',
     ]);
     await up.waitFor(/^Cluster ready/);
-    kubectl = kubectlFor(join(dataDir, 'kubeconfig'));
+    kubectl = kubectlForKubeconfig(join(dataDir, 'kubeconfig'), { timeoutMs: 120_000 });
   });
 
   afterAll(async () => {

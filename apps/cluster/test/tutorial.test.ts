@@ -11,10 +11,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { kubectlForKubeconfig, type Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENTS, locateComponent, type ComponentName } from '../src/components/components.js';
 import { eventually } from '../test-util/eventually.js';
-import { kubectlFor, type Kubectl } from '../test-util/kubectl.js';
 import { runSkiff } from '../test-util/skiff-cli.js';
 import { freshNetworks, startSkiffUp, type SkiffUp } from '../test-util/skiff-up.js';
 
@@ -63,7 +63,7 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
   beforeAll(async () => {
     up = startSkiffUp(['--data-dir', dataDir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0']);
     await up.waitFor(/^Cluster ready/);
-    kubectl = kubectlFor(join(dataDir, 'kubeconfig'));
+    kubectl = kubectlForKubeconfig(join(dataDir, 'kubeconfig'), { timeoutMs: 120_000 });
   });
 
   afterAll(async () => {
@@ -194,16 +194,14 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
 
   it('port-forward reaches a pod from the host', async () => {
     const [pod] = await runningPods(2);
-    const pf = kubectl.start(['port-forward', `pod/${pod.metadata.name}`, ':8080']);
+    const pf = kubectl.spawn(['port-forward', `pod/${pod.metadata.name}`, ':8080']);
     try {
-      let out = '';
-      pf.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-      pf.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
-      const local = await eventually(() => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1], `kubectl port-forward to listen (so far: ${out})`);
+      const forwarding = /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/;
+      const local = forwarding.exec(await pf.waitFor(forwarding, 120_000))![1];
       expect(await httpGet(`http://127.0.0.1:${local}/`)).toBe(`v2 ${pod.metadata.name}`);
       expect(await httpGet(`http://127.0.0.1:${local}/`)).toBe(`v2 ${pod.metadata.name}`);
     } finally {
-      pf.kill('SIGINT');
+      await pf.stop('SIGINT');
     }
   });
 
@@ -247,13 +245,13 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
       '      volumes:',
       '      - {name: content, configMap: {name: web-content}}',
     ].join('\n');
-    const applied = await kubectl.ok(['apply', '-f', '-'], yaml);
+    const applied = await kubectl.ok(['apply', '-f', '-'], { stdin: yaml });
     expect(applied).toContain('configmap/web-content created');
     expect(applied).toContain('service/web created');
     expect(applied).toContain('deployment.apps/web created');
     await kubectl.ok(['rollout', 'status', 'deployment/web', '--timeout=180s']);
     // Applied again unchanged: nothing to do.
-    expect(await kubectl.ok(['apply', '-f', '-'], yaml)).toContain('deployment.apps/web unchanged');
+    expect(await kubectl.ok(['apply', '-f', '-'], { stdin: yaml })).toContain('deployment.apps/web unchanged');
 
     const web = (await kubectl.json<{ items: any[] }>(['get', 'pods', '-l', 'app=web'])).items;
     expect(web).toHaveLength(2);

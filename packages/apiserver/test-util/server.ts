@@ -1,9 +1,33 @@
 /** A live API server for a test file, on a free loopback port, with its own in-memory store. */
 import http from 'node:http';
+import { kubectlFor, type Kubectl } from '@skiff/test-util';
+import { afterAll, beforeAll } from 'vitest';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../src/index.js';
 
 export async function startTestServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   return createApiServer({ port: 0, host: '127.0.0.1', logger: process.env.SKIFF_TEST_LOG ?? 'silent', ...opts });
+}
+
+export interface LiveServer {
+  readonly server: ApiServer;
+  readonly kubectl: Kubectl;
+}
+
+/**
+ * A server and the real kubectl pointed at it, for the whole test file: started before its first test (before
+ * the file's own beforeAll hooks declared after this call), stopped after its last.
+ */
+export function serverWithKubectl(opts: ApiServerOptions = {}): LiveServer {
+  const live = {} as { server: ApiServer; kubectl: Kubectl };
+  beforeAll(async () => {
+    live.server = await startTestServer(opts);
+    live.kubectl = await kubectlFor(live.server.url);
+  });
+  afterAll(async () => {
+    await live.kubectl?.cleanup();
+    await live.server?.close();
+  });
+  return live;
 }
 
 /** fetch against the server with a JSON body; resolves status, headers and the parsed (or raw) body. */

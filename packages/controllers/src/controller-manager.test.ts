@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { Lease, Pod, ReplicaSet } from '@skiff/api';
 import { createApiServer, type ApiServer } from '@skiff/apiserver';
 import { Client } from '@skiff/client';
+import { waitFor } from '@skiff/test-util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replicaSet } from '../test-util/objects.js';
-import { waitFor } from '../test-util/wait.js';
 import { startControllerManager } from './index.js';
 
 let server: ApiServer;

@@ -4,11 +4,11 @@
  * PodScheduled condition. close() stops both, even after a failed test.
  */
 import type { Event, Pod } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import pino from 'pino';
 import { startScheduler, type SchedulerProcess } from '../src/process/scheduler-process.js';
 import type { SchedulerProcessOptions } from '../src/process/process-options.js';
 import { startLiveCluster, type LiveCluster } from './live-cluster.js';
-import { waitFor } from './wait.js';
 
 export interface Harness {
   cluster: LiveCluster;

@@ -1,25 +1,13 @@
 /** events.k8s.io/v1 and core/v1 Events are two views of the same stored events, as on the real server. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer, watchEvents } from '../../test-util/server.js';
-import { kubectlFor, type Kubectl } from '../../test-util/kubectl.js';
-import type { ApiServer } from '../index.js';
+import { describe, expect, it } from 'vitest';
+import { call, serverWithKubectl, watchEvents } from '../../test-util/server.js';
 import { eventFromCore, eventToCore } from './event-conversion.js';
 
-let server: ApiServer;
-let kubectl: Kubectl;
+const live = serverWithKubectl();
+
 const CORE = '/api/v1/namespaces/default/events';
 const V1 = '/apis/events.k8s.io/v1/namespaces/default/events';
 const POD = { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'web-1', uid: 'u-1' };
-
-beforeAll(async () => {
-  server = await startTestServer();
-  kubectl = await kubectlFor(server.url);
-});
-
-afterAll(async () => {
-  await kubectl?.cleanup();
-  await server?.close();
-});
 
 describe('event conversion', () => {
   it('renames every field that differs and keeps the shared ones, both ways', () => {
@@ -66,7 +54,7 @@ describe('event conversion', () => {
   });
 
   it('serves an event written through core/v1 from events.k8s.io/v1, under the same resourceVersion', async () => {
-    const created = await call(server, 'POST', CORE, {
+    const created = await call(live.server, 'POST', CORE, {
       metadata: { name: 'from-core' },
       involvedObject: POD,
       reason: 'Started',
@@ -78,7 +66,7 @@ describe('event conversion', () => {
       lastTimestamp: '2026-11-22T09:05:00Z',
     });
     expect(created.status).toBe(201);
-    const got = await call(server, 'GET', `${V1}/from-core`);
+    const got = await call(live.server, 'GET', `${V1}/from-core`);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({
       apiVersion: 'events.k8s.io/v1',
@@ -92,13 +80,13 @@ describe('event conversion', () => {
     });
     expect(got.body).not.toHaveProperty('involvedObject');
     expect(got.body).not.toHaveProperty('message');
-    const listed = (await call(server, 'GET', V1)).body;
+    const listed = (await call(live.server, 'GET', V1)).body;
     expect(listed.items.map((e: any) => e.metadata.name)).toContain('from-core');
     expect(listed.items.every((e: any) => !('involvedObject' in e))).toBe(true);
   });
 
   it('stores an event written through events.k8s.io/v1 as a core/v1 event, and updates through either group', async () => {
-    const created = await call(server, 'POST', V1, {
+    const created = await call(live.server, 'POST', V1, {
       metadata: { name: 'from-v1' },
       eventTime: '2026-11-22T10:00:00.000000Z',
       reportingController: 'skiff.dev/test',
@@ -111,7 +99,7 @@ describe('event conversion', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ apiVersion: 'events.k8s.io/v1', note: 'assigned default/web-1 to n1' });
-    const core = (await call(server, 'GET', `${CORE}/from-v1`)).body;
+    const core = (await call(live.server, 'GET', `${CORE}/from-v1`)).body;
     expect(core).toMatchObject({
       apiVersion: 'v1',
       involvedObject: POD,
@@ -120,36 +108,36 @@ describe('event conversion', () => {
       metadata: { resourceVersion: created.body.metadata.resourceVersion },
     });
 
-    const viaCore = await call(server, 'PUT', `${CORE}/from-v1`, { ...core, message: 'changed through core' });
+    const viaCore = await call(live.server, 'PUT', `${CORE}/from-v1`, { ...core, message: 'changed through core' });
     expect(viaCore.status).toBe(200);
-    const v1 = (await call(server, 'GET', `${V1}/from-v1`)).body;
+    const v1 = (await call(live.server, 'GET', `${V1}/from-v1`)).body;
     expect(v1.note).toBe('changed through core');
     expect(v1.metadata.resourceVersion).toBe(viaCore.body.metadata.resourceVersion);
 
-    const patched = await call(server, 'PATCH', `${V1}/from-v1`, { series: { count: 2, lastObservedTime: '2026-11-22T10:00:05.000000Z' } }, {
+    const patched = await call(live.server, 'PATCH', `${V1}/from-v1`, { series: { count: 2, lastObservedTime: '2026-11-22T10:00:05.000000Z' } }, {
       'content-type': 'application/merge-patch+json',
     });
     expect(patched.status).toBe(200);
-    expect((await call(server, 'GET', `${CORE}/from-v1`)).body.series).toEqual({ count: 2, lastObservedTime: '2026-11-22T10:00:05.000000Z' });
+    expect((await call(live.server, 'GET', `${CORE}/from-v1`)).body.series).toEqual({ count: 2, lastObservedTime: '2026-11-22T10:00:05.000000Z' });
 
-    const stale = await call(server, 'PUT', `${V1}/from-v1`, { ...v1, note: 'stale' });
+    const stale = await call(live.server, 'PUT', `${V1}/from-v1`, { ...v1, note: 'stale' });
     expect(stale.status).toBe(409);
 
-    expect((await call(server, 'DELETE', `${V1}/from-v1`)).status).toBe(200);
-    expect((await call(server, 'GET', `${CORE}/from-v1`)).status).toBe(404);
+    expect((await call(live.server, 'DELETE', `${V1}/from-v1`)).status).toBe(200);
+    expect((await call(live.server, 'GET', `${CORE}/from-v1`)).status).toBe(404);
   });
 
   it('selects events.k8s.io/v1 events by regarding.name, also those written through core/v1', async () => {
-    await call(server, 'POST', CORE, { metadata: { name: 'about-db' }, involvedObject: { ...POD, name: 'db-0' }, reason: 'Killing', message: 'x' });
-    const selected = (await call(server, 'GET', `${V1}?fieldSelector=regarding.name%3Ddb-0`)).body;
+    await call(live.server, 'POST', CORE, { metadata: { name: 'about-db' }, involvedObject: { ...POD, name: 'db-0' }, reason: 'Killing', message: 'x' });
+    const selected = (await call(live.server, 'GET', `${V1}?fieldSelector=regarding.name%3Ddb-0`)).body;
     expect(selected.items.map((e: any) => e.metadata.name)).toEqual(['about-db']);
   });
 
   it('delivers core/v1 writes to events.k8s.io/v1 watchers in the served form, deletions included', async () => {
-    const rv = (await call(server, 'GET', V1)).body.metadata.resourceVersion;
-    const watching = watchEvents(server, `${V1}?watch=1&resourceVersion=${rv}`, (evs) => evs.some((e) => e.type === 'DELETED'));
-    await call(server, 'POST', CORE, { metadata: { name: 'watched' }, involvedObject: POD, reason: 'Pulled', message: 'seen by watchers' });
-    await call(server, 'DELETE', `${CORE}/watched`);
+    const rv = (await call(live.server, 'GET', V1)).body.metadata.resourceVersion;
+    const watching = watchEvents(live.server, `${V1}?watch=1&resourceVersion=${rv}`, (evs) => evs.some((e) => e.type === 'DELETED'));
+    await call(live.server, 'POST', CORE, { metadata: { name: 'watched' }, involvedObject: POD, reason: 'Pulled', message: 'seen by watchers' });
+    await call(live.server, 'DELETE', `${CORE}/watched`);
     const { events } = await watching;
     expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([
       ['ADDED', 'watched'],
@@ -159,8 +147,8 @@ describe('event conversion', () => {
   });
 
   it('lists events written through core/v1 with kubectl get events.v1.events.k8s.io', async () => {
-    await call(server, 'POST', CORE, { metadata: { name: 'for-kubectl' }, involvedObject: POD, reason: 'BackOff', message: 'Back-off restarting', type: 'Warning' });
-    const out = await kubectl.run(['get', 'events.v1.events.k8s.io', '-n', 'default', '--field-selector', 'reason=BackOff', '-o', 'jsonpath={.items[*].note}']);
+    await call(live.server, 'POST', CORE, { metadata: { name: 'for-kubectl' }, involvedObject: POD, reason: 'BackOff', message: 'Back-off restarting', type: 'Warning' });
+    const out = await live.kubectl.run(['get', 'events.v1.events.k8s.io', '-n', 'default', '--field-selector', 'reason=BackOff', '-o', 'jsonpath={.items[*].note}']);
     expect(out.code).toBe(0);
     expect(out.stdout).toBe('Back-off restarting');
   });

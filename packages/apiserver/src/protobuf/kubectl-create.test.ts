@@ -2,23 +2,11 @@
  * kubectl 1.32's typed `create` commands send protobuf bodies. Each object the server stores must hold everything
  * kubectl's own client-side rendering of the same command holds (`--dry-run=client -o json`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlFor, type Kubectl } from '../../test-util/kubectl.js';
-import { startTestServer } from '../../test-util/server.js';
-import type { ApiServer } from '../index.js';
+import { describe, expect, it } from 'vitest';
+import { serverWithKubectl } from '../../test-util/server.js';
 
-let server: ApiServer;
-let kubectl: Kubectl;
+const live = serverWithKubectl();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  kubectl = await kubectlFor(server.url);
-});
-
-afterAll(async () => {
-  await kubectl?.cleanup();
-  await server?.close();
-});
 
 /** Paths where `want` has a value that `have` lacks or differs on (status and timestamps aside). */
 function differences(want: any, have: any, path = ''): string[] {
@@ -44,15 +32,15 @@ describe('kubectl create (protobuf request bodies)', () => {
     [['cronjob', 'tick', '--image=busybox', '--schedule=*/5 * * * *'], ['date'], 'cronjob', 'tick'],
   ])('stores what `kubectl create %j` means', async (args, command, kind, name) => {
     const tail = command.length ? ['--', ...command] : [];
-    const client = JSON.parse(await kubectl.ok(['create', ...args, '--dry-run=client', '-o', 'json', ...tail]));
-    const out = await kubectl.ok(['create', ...args, ...tail]);
+    const client = JSON.parse(await live.kubectl.ok(['create', ...args, '--dry-run=client', '-o', 'json', ...tail]));
+    const out = await live.kubectl.ok(['create', ...args, ...tail]);
     expect(out).toMatch(new RegExp(`/${name} created`));
-    const stored = JSON.parse(await kubectl.ok(['get', kind, name, '-o', 'json']));
+    const stored = JSON.parse(await live.kubectl.ok(['get', kind, name, '-o', 'json']));
     expect(differences(client, stored)).toEqual([]);
     expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('keeps a zero that was set on purpose', async () => {
-    expect(JSON.parse(await kubectl.ok(['get', 'deploy', 'idle', '-o', 'json'])).spec.replicas).toBe(0);
+    expect(JSON.parse(await live.kubectl.ok(['get', 'deploy', 'idle', '-o', 'json'])).spec.replicas).toBe(0);
   });
 });

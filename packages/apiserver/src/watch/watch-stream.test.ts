@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer } from '../../test-util/server.js';
 import type { ApiServer } from '../index.js';
@@ -23,15 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/** Resolves once `cond()` holds, checking every 20 ms; rejects after `bound` ms. */
-async function until(cond: () => boolean | Promise<boolean>, bound = 15_000): Promise<void> {
-  const end = Date.now() + bound;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached within the bound');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function metric(name: string): Promise<number> {
   const text = (await call(server, 'GET', '/metrics')).text as string;
@@ -62,14 +54,14 @@ describe('a watcher that does not keep up', () => {
         }
       });
     });
-    await until(async () => (await metric('apiserver_registered_watchers')) === 2);
+    await waitFor('both watchers to be registered', async () => (await metric('apiserver_registered_watchers')) === 2);
 
     for (let i = 0; i < CHANGES; i++) {
       const r = await call(server, 'POST', CMS, { metadata: { name: `big-${i}` }, data: { v: VALUE } });
       expect(r.status).toBe(201);
     }
-    await until(async () => (await metric('apiserver_terminated_watchers_total{resource="configmaps"}')) === 1);
-    await until(() => fastSeen === CHANGES);
+    await waitFor('the slow watcher to be terminated', async () => (await metric('apiserver_terminated_watchers_total{resource="configmaps"}')) === 1);
+    await waitFor('the fast watcher to see every change', () => fastSeen === CHANGES);
     expect(await metric('apiserver_registered_watchers')).toBe(1);
     fast.destroy();
 

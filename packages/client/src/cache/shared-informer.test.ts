@@ -1,8 +1,8 @@
 import type { ConfigMap, Pod } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/api-server.js';
 import { startCuttableProxy } from '../../test-util/cuttable-proxy.js';
-import { waitFor } from '../../test-util/wait.js';
 import { Client } from '../rest/client.js';
 import { InformerFactory } from './informer-factory.js';
 import { NODE_NAME_INDEX, NAMESPACE_INDEX, OWNER_UID_INDEX } from './indexer.js';

@@ -1,7 +1,7 @@
 import type { ConfigMap, Event } from '@skiff/api';
+import { kubectlFor, type Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/api-server.js';
-import { kubectlFor, type Kubectl } from '../../test-util/kubectl.js';
 import { EventRecorder } from './event-recorder.js';
 
 let tc: TestCluster;

@@ -1,8 +1,8 @@
 import type { Lease } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/api-server.js';
 import { startCuttableProxy } from '../../test-util/cuttable-proxy.js';
-import { waitFor } from '../../test-util/wait.js';
 import { Client } from '../rest/client.js';
 import { LeaderElector } from './leader-elector.js';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
+import { waitFor } from '@skiff/test-util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../test-util/wait.js';
 import { ClientError } from '../errors.js';
 import { HttpExchange } from './http-exchange.js';
 import { HttpPool } from './http-pool.js';

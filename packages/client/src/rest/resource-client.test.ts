@@ -1,7 +1,7 @@
 import type { ConfigMap, Deployment, KubeObject, Pod } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/api-server.js';
-import { waitFor } from '../../test-util/wait.js';
 import { ManualClock } from '../clock.js';
 import { ApiError, ClientError, isConflict, isNotFound } from '../errors.js';
 

@@ -1,9 +1,9 @@
 import type { CronJob, Event, Job, Pod } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/cluster.js';
 import type { PodOutcome } from '../../test-util/node-simulator.js';
 import { podSpec } from '../../test-util/objects.js';
-import { waitFor } from '../../test-util/wait.js';
 
 // The controllers run on a clock the test moves: schedules fire without waiting for real minutes to pass.
 let skewMs = 0;

@@ -1,7 +1,7 @@
 import type { ServiceAccount } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/cluster.js';
-import { waitFor } from '../../test-util/wait.js';
 
 let tc: TestCluster;
 beforeAll(async () => {

@@ -3,12 +3,12 @@
 import type { Lease, Node } from '@skiff/api';
 import { microTime } from '@skiff/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchange, tcpBackend, type TcpBackend } from '../../test-util/net-fixtures.js';
+import { reachesExactly, trackedBackends } from '../../test-util/backend-reach.js';
 import { freeTestPort, serviceObject, sliceObject, startProxyBed, until, type ProxyBed } from '../../test-util/service-fixtures.js';
 import { ADDRESSES_ANNOTATION, PRESENCE_LABEL, PRESENCE_NAMESPACE } from './proxy-presence.js';
 
 let bed: ProxyBed;
-const backends: TcpBackend[] = [];
+const { backend, track, closeAll } = trackedBackends();
 
 beforeAll(async () => {
   bed = await startProxyBed();
@@ -16,32 +16,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bed?.close();
-  for (const b of backends) await b.close();
+  await closeAll();
 });
-
-async function backend(name: string): Promise<TcpBackend> {
-  const b = await tcpBackend(name);
-  backends.push(b);
-  return b;
-}
-
-async function reach(host: string, port: number, n: number): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push((await exchange(port, 'x', host)).data.split('\n')[0]!);
-  return out;
-}
-
-function reachesExactly(host: string, port: number, names: string[], n = 10): Promise<string[]> {
-  const want = [...names].sort().join(',');
-  return until(
-    async () => {
-      const got = await reach(host, port, n);
-      return [...new Set(got)].sort().join(',') === want ? got : undefined;
-    },
-    10_000,
-    `${host}:${port} to reach exactly ${want}`,
-  );
-}
 
 async function scrape(url: string): Promise<string> {
   const res = await fetch(`${url}/metrics`);

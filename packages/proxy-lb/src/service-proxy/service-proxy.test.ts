@@ -2,11 +2,12 @@
 // backends on loopback, connections through the cluster IP (a loopback address here), the node port and the
 // load-balancer ingress. Every wait is a bounded poll.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchange, openGreeted, tcpBackend, udpBackend, udpClient, type TcpBackend } from '../../test-util/net-fixtures.js';
+import { reach, reachesExactly, trackedBackends } from '../../test-util/backend-reach.js';
+import { exchange, openGreeted, udpBackend, udpClient } from '../../test-util/net-fixtures.js';
 import { freeTestPort, serviceObject, sliceObject, startProxyBed, until, type ProxyBed } from '../../test-util/service-fixtures.js';
 
 let bed: ProxyBed;
-const backends: { close(): Promise<void> }[] = [];
+const { backend, track, closeAll } = trackedBackends();
 
 beforeAll(async () => {
   bed = await startProxyBed({ defaultScheduler: 'rr' });
@@ -14,34 +15,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bed?.close();
-  for (const b of backends) await b.close();
+  await closeAll();
 });
-
-async function backend(name: string): Promise<TcpBackend> {
-  const b = await tcpBackend(name);
-  backends.push(b);
-  return b;
-}
-
-/** The backend names `n` new connections reach (a reset connection counts as ''). */
-async function reach(host: string, port: number, n: number): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push((await exchange(port, 'x', host)).data.split('\n')[0]!);
-  return out;
-}
-
-/** Polls until `n` connections in a row reach exactly the backends in `names` (all of them, nothing else). */
-function reachesExactly(host: string, port: number, names: string[], n = 12): Promise<string[]> {
-  const want = [...names].sort().join(',');
-  return until(
-    async () => {
-      const got = await reach(host, port, n);
-      return [...new Set(got)].sort().join(',') === want ? got : undefined;
-    },
-    10_000,
-    `${host}:${port} to reach exactly ${want}`,
-  );
-}
 
 describe('the service proxy serving Services from a live API server', () => {
   it('serves a ClusterIP Service and follows its endpoints as they scale up and down, keeping established connections', async () => {
@@ -76,7 +51,7 @@ describe('the service proxy serving Services from a live API server', () => {
   it('serves NodePorts over TCP and UDP on the node addresses and loopback', async () => {
     const t = await backend('tcp-1');
     const u = await udpBackend('udp-1');
-    backends.push(u);
+    track(u);
     const [tcpPort, udpPort] = [await freeTestPort(), await freeTestPort()];
     const svcPort = await freeTestPort();
     await bed.api.services().create(

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lease } from '@skiff/api';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeNode, makePod } from '../../test-util/builders.js';
 import { startLiveCluster, type LiveCluster } from '../../test-util/live-cluster.js';
-import { waitFor } from '../../test-util/wait.js';
 
 // The built binary, as `skiff up` runs it (the package's test task builds first).
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bin', 'skiff-scheduler.js');

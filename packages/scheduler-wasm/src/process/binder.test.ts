@@ -1,10 +1,10 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Event, Pod } from '@skiff/api';
 import { silentLogger } from '@skiff/client';
+import { waitFor } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeNode, makePod } from '../../test-util/builders.js';
 import { startLiveCluster, type LiveCluster } from '../../test-util/live-cluster.js';
-import { waitFor } from '../../test-util/wait.js';
 import { podKey } from '../cache/scheduler-cache.js';
 import { Scheduler } from '../framework/scheduler.js';
 import { Binder } from './binder.js';

@@ -1,8 +1,7 @@
+import { kubectlFor, waitFor } from '@skiff/test-util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeNode, makePod } from '../../test-util/builders.js';
-import { kubectlFor } from '../../test-util/kubectl.js';
 import { podScheduled, startHarness, type Harness } from '../../test-util/scheduler-harness.js';
-import { waitFor } from '../../test-util/wait.js';
 import type { EngineKind } from '../core/engine.js';
 
 let h: Harness | undefined;
