@@ -25,17 +25,6 @@ export function containerConfig(name: string, command: string[], extra: PartialM
   };
 }
 
-/** Polls `check` until it returns a value or `timeoutMs` passes (a bound on a wait, never a timing assertion). */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** CRI log lines of a file: [stream, tag, text]. */
 export function parseCriLog(text: string): { time: string; stream: string; tag: string; text: string }[] {
   return text

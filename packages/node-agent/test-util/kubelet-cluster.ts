@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiServer, type ApiServer } from '@skiff/apiserver';
 import { Client } from '@skiff/client';
+import { kubectlFor, type Kubectl } from '@skiff/test-util';
 import { startNodeAgent, type NodeAgent } from '../src/kubelet/node-agent.js';
 import type { NodeAgentOptions } from '../src/kubelet/node-agent-options.js';
 import { removePodCgroup } from '../src/kubelet/pods/pod-cgroup.js';
 import { unmountAll } from '../src/kubelet/volumes/mounts.js';
 import { createLogger, silentLogger } from '../src/logger.js';
 import type { CriRuntimeOptions } from '../src/runtime/cri-runtime.js';
-import { kubectlFor, type Kubectl } from './kubectl.js';
 import { startRuntimeFixture, type RuntimeFixture } from './runtime-fixture.js';
 
 export interface KubeletCluster {

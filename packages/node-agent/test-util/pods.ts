@@ -3,7 +3,7 @@
  * at creation), wait for a condition on the pod as the API server reports it, read its events, and record every
  * version of a pod until it is deleted.
  */
-import { waitFor } from './cri-configs.js';
+import { eventually } from '@skiff/test-util';
 import type { KubeletCluster } from './kubelet-cluster.js';
 
 export function podObject(c: KubeletCluster, name: string, spec: any, meta: any = {}): any {
@@ -31,7 +31,7 @@ export async function getPod(c: KubeletCluster, name: string, ns = 'default'): P
 export async function waitForPod<T>(c: KubeletCluster, name: string, check: (pod: any) => T | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
   let last: any;
   try {
-    return await waitFor(async () => {
+    return await eventually(async () => {
       last = await getPod(c, name);
       return last ? (check(last) as T | undefined) : undefined;
     }, `${name}: ${what}`, timeoutMs);
@@ -54,11 +54,11 @@ export async function podEvents(c: KubeletCluster, name: string): Promise<{ reas
 }
 
 export async function waitForEvent(c: KubeletCluster, name: string, reason: string, pattern: RegExp = /./, timeoutMs = 60_000) {
-  return waitFor(async () => (await podEvents(c, name)).find((e) => e.reason === reason && pattern.test(e.message)), `${name}: event ${reason} ${pattern}`, timeoutMs);
+  return eventually(async () => (await podEvents(c, name)).find((e) => e.reason === reason && pattern.test(e.message)), `${name}: event ${reason} ${pattern}`, timeoutMs);
 }
 
 export async function waitForGone(c: KubeletCluster, name: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(async () => ((await getPod(c, name)) ? undefined : true), `${name} to be deleted`, timeoutMs);
+  await eventually(async () => ((await getPod(c, name)) ? undefined : true), `${name} to be deleted`, timeoutMs);
 }
 
 /** Every version of the pod the API server reports until it is deleted (or `stop()`). */

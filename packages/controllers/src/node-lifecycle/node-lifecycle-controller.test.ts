@@ -1,9 +1,8 @@
 import type { Deployment, Node, Pod } from '@skiff/api';
+import { kubectlFor, waitFor, type Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/cluster.js';
-import { kubectlFor, type Kubectl } from '../../test-util/kubectl.js';
 import { deployment } from '../../test-util/objects.js';
-import { waitFor } from '../../test-util/wait.js';
 
 let tc: TestCluster;
 let kubectl: Kubectl;

@@ -6,7 +6,9 @@
  *               not matter. Quiet for gracePeriod (40 s; startupGracePeriod for a node not yet seen healthy):
  *               its conditions become Unknown ("Kubelet stopped posting node status.") and its pods NotReady.
  *   Taints      Ready Unknown -> node.kubernetes.io/unreachable, Ready False -> node.kubernetes.io/not-ready,
- *               each as NoSchedule and NoExecute, removed when the node is Ready again.
+ *               each as NoSchedule and NoExecute, removed when the node is Ready again; and by condition
+ *               (condition-taints.ts) memory-pressure, disk-pressure, pid-pressure and network-unavailable as
+ *               NoSchedule while their condition is True.
  *   Eviction    pods on a node with NoExecute taints are deleted once their tolerations run out
  *               (taint-eviction.ts); their controllers replace them on other nodes.
  *
@@ -17,6 +19,7 @@ import { isNotFound, objectKey, type EventRecorder, type SharedInformer } from '
 import type { ControllerContext } from '../framework/context.js';
 import { QueueController, type SyncResult } from '../framework/controller.js';
 import { rfc3339 } from '../framework/conditions.js';
+import { conditionTaints, withConditionTaints } from './condition-taints.js';
 import { evictionTime, type Taint } from './taint-eviction.js';
 
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -154,12 +157,13 @@ export class NodeLifecycleController extends QueueController {
     const current = (node.spec?.taints ?? []) as Taint[];
     const kept = current.filter((t) => (t.key !== UNREACHABLE && t.key !== NOT_READY) || t.key === wantKey);
     const now = rfc3339(this.ctx.now());
-    const next = [...kept];
+    let next = [...kept];
     if (wantKey) {
       for (const effect of ['NoSchedule', 'NoExecute']) {
         if (!next.some((t) => t.key === wantKey && t.effect === effect)) next.push(effect === 'NoExecute' ? { key: wantKey, effect, timeAdded: now } : { key: wantKey, effect });
       }
     }
+    next = withConditionTaints(next, conditionTaints(node.status?.conditions));
     if (jsonEqual(next, current)) return node;
     const copy = deepCopy(node);
     copy.spec = { ...copy.spec, taints: next.length ? (next as NonNullable<Node['spec']>['taints']) : undefined };

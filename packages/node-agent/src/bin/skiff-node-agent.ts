@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isNodeAgentError } from '../errors.js';
+import { parseGoDuration } from '../kubelet/eviction/go-duration.js';
 import { startNodeAgent } from '../kubelet/node-agent.js';
 import { createLogger } from '../logger.js';
 
@@ -21,6 +22,13 @@ const usage = `usage: skiff-node-agent --node-name NAME --kubeconfig FILE --cri-
   --cluster-dns IP,...       nameservers for ClusterFirst pods; --cluster-domain D (default cluster.local)
   --cgroup-parent PATH       parent of the pod cgroups (default /skiff/<node>)
   --pod-max-pids N           pids.max of each pod
+  --eviction-hard LIST       hard eviction thresholds, e.g. memory.available<500Mi,nodefs.available<10%
+                             (default memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%,
+                             imagefs.available<15%,imagefs.inodesFree<5%; giving any replaces them all)
+  --eviction-soft LIST       soft eviction thresholds, same syntax; each needs a grace period:
+  --eviction-soft-grace-period LIST   e.g. memory.available=1m30s
+  --eviction-max-pod-grace-period N   seconds a soft eviction gives a pod to stop (default 0)
+  --eviction-pressure-transition-period D   how long pressure conditions stay after recovery (default 5m)
   --tls-cert FILE --tls-key FILE   serve the kubelet API over HTTPS
   --log-level LEVEL          pino level (default info)`;
 
@@ -63,6 +71,11 @@ async function main(): Promise<void> {
       'cluster-domain': { type: 'string' },
       'cgroup-parent': { type: 'string' },
       'pod-max-pids': { type: 'string' },
+      'eviction-hard': { type: 'string' },
+      'eviction-soft': { type: 'string' },
+      'eviction-soft-grace-period': { type: 'string' },
+      'eviction-max-pod-grace-period': { type: 'string' },
+      'eviction-pressure-transition-period': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -94,6 +107,14 @@ async function main(): Promise<void> {
     clusterDomain: values['cluster-domain'],
     cgroupParent: values['cgroup-parent'],
     podPidsLimit: num(values['pod-max-pids'], '--pod-max-pids'),
+    eviction: {
+      hard: values['eviction-hard'],
+      soft: values['eviction-soft'],
+      softGracePeriod: values['eviction-soft-grace-period'],
+      maxPodGracePeriodSeconds: num(values['eviction-max-pod-grace-period'], '--eviction-max-pod-grace-period'),
+      pressureTransitionPeriodMs:
+        values['eviction-pressure-transition-period'] === undefined ? undefined : parseGoDuration(values['eviction-pressure-transition-period'], '--eviction-pressure-transition-period'),
+    },
     tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
     logger,
   });

@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync, rmdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '@skiff/test-util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { containerdInstalled, startContainerd, type Containerd } from '../../test-util/containerd.js';
-import { containerConfig, parseCriLog, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, parseCriLog, podConfig } from '../../test-util/cri-configs.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
 import { buildBusyboxImage } from '../images/busybox-image.js';
 import { exportDockerArchive } from '../images/image-export.js';
@@ -79,7 +80,7 @@ describe('the CRI client against Debian containerd', () => {
     expect((await client.exec({ containerId, cmd: ['sh'], stdin: true, stdout: true })).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/exec\//);
 
     const logPath = join(logs, 'hello/0.log');
-    const lines = await waitFor(() => {
+    const lines = await eventually(() => {
       try {
         const parsed = parseCriLog(readFileSync(logPath, 'utf8'));
         return parsed.length >= 2 ? parsed : undefined;

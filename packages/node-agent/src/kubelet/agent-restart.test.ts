@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../test-util/cri-configs.js';
 import { startKubeletCluster, type KubeletCluster } from '../../test-util/kubelet-cluster.js';
 import { containerStatus, createPod, getPod, waitForGone, waitForPod } from '../../test-util/pods.js';
 import { POD_UID } from './cri-labels.js';
@@ -35,7 +35,7 @@ describe('pod network', () => {
     await createPod(c, 'client', { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'exec sleep 3600'] }] });
     const server = await waitForPod(c, 'server', (p) => p.status?.phase === 'Running' && p, 'Running');
     await waitForPod(c, 'client', (p) => p.status?.phase === 'Running', 'Running');
-    const body = await waitFor(async () => {
+    const body = await eventually(async () => {
       // busybox's static wget crashes resolving even an IP address; nc speaks the request directly
       const request = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${server.status.podIP} 8080 | tail -1`;
       const r = await c.kubectl.run(['exec', 'client', '--', 'sh', '-c', request]);
@@ -53,10 +53,10 @@ describe('agent restarts', () => {
     const oldPort = await nodePort();
 
     await c.restartAgent();
-    await waitFor(async () => (await nodePort()) === c.agent.port || undefined, 'the node to name the new agent port');
+    await eventually(async () => (await nodePort()) === c.agent.port || undefined, 'the node to name the new agent port');
     expect(c.agent.port).not.toBe(oldPort);
     // a sync of the adopted pod: its status is rewritten by the new agent, unchanged
-    await waitFor(async () => c.agent.podCount() >= 1 || undefined, 'the new agent to take the pod over');
+    await eventually(async () => c.agent.podCount() >= 1 || undefined, 'the new agent to take the pod over');
     const after = await getPod(c, 'steady');
     expect(containerStatus(after, 'app')).toMatchObject({ containerID: id, restartCount: 0, ready: true });
     expect(await c.kubectl.ok(['logs', 'steady'])).toBe('up\n');
@@ -83,7 +83,7 @@ describe('agent restarts', () => {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try {
-      await waitFor(() => out.includes('node agent ready') || undefined, `the child agent to start:\n${out}`, 60_000);
+      await eventually(() => out.includes('node agent ready') || undefined, `the child agent to start:\n${out}`, 60_000);
       const pod = await createPod(c, 'survivor', { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'] }] });
       const running = await waitForPod(c, 'survivor', (p) => p.status?.phase === 'Running' && p, 'Running under the child agent');
       const id = containerStatus(running, 'app').containerID;
@@ -94,8 +94,8 @@ describe('agent restarts', () => {
       expect(containers.map((x) => x.state)).toEqual(['CONTAINER_RUNNING']);
 
       await c.restartAgent();
-      await waitFor(async () => (await nodePort()) === c.agent.port || undefined, 'the node to name the new agent port');
-      await waitFor(async () => c.agent.podCount() >= 1 || undefined, 'the new agent to take the pod over');
+      await eventually(async () => (await nodePort()) === c.agent.port || undefined, 'the node to name the new agent port');
+      await eventually(async () => c.agent.podCount() >= 1 || undefined, 'the new agent to take the pod over');
       const after = await getPod(c, 'survivor');
       expect(containerStatus(after, 'app')).toMatchObject({ containerID: id, restartCount: 0 });
       expect((await c.kubectl.ok(['logs', 'survivor', '--tail=1'])).trim()).toBe('tick');

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../test-util/cri-configs.js';
 import { startKubeletCluster, type KubeletCluster } from '../../test-util/kubelet-cluster.js';
 import { createPod, waitForEvent, waitForPod } from '../../test-util/pods.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
@@ -181,7 +181,7 @@ describe('volumes', () => {
     expect(await exec('watcher', 'cat', '/etc/config/color')).toBe('blue');
     expect(await exec('watcher', 'readlink', '/etc/config/color')).toBe('..data/color\n');
     await c.client.resource('v1/configmaps').namespace('default').patch('settings', { data: { color: 'green', extra: 'new' } }, 'merge');
-    await waitFor(async () => (await exec('watcher', 'cat', '/etc/config/color')) === 'green' || undefined, 'the new color in the file');
+    await eventually(async () => (await exec('watcher', 'cat', '/etc/config/color')) === 'green' || undefined, 'the new color in the file');
     expect(await exec('watcher', 'cat', '/etc/config/extra')).toBe('new');
   });
 });

@@ -7,7 +7,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { ClusterConfig } from '@skiff/client';
 import type { Logger } from 'pino';
-import { DEFAULT_THRESHOLDS, type PressureThresholds } from './node/node-conditions.js';
+import { resolveEvictionConfig, type EvictionConfig, type EvictionOptions } from './eviction/eviction-config.js';
+import type { EvictionStatsSource } from './eviction/stats-source.js';
 
 export interface NodeAgentOptions {
   nodeName: string;
@@ -49,19 +50,20 @@ export interface NodeAgentOptions {
   /** The runtime relist period (the kubelet's PLEG), and the resync period of every pod. */
   relistMs?: number;
   resyncMs?: number;
-  evictionThresholds?: Partial<PressureThresholds>;
+  /** Node-pressure eviction: the kubelet's --eviction-* flags (eviction/eviction-config.ts). */
+  eviction?: EvictionOptions;
   tls?: { key: Buffer | string; cert: Buffer | string };
   logger?: Logger;
 }
 
 export type ResolvedOptions = Required<
-  Omit<NodeAgentOptions, 'kubeconfig' | 'cluster' | 'tls' | 'logger' | 'podCidr' | 'capacity' | 'crashLoopBackoff' | 'imagePullBackoff' | 'evictionThresholds'>
+  Omit<NodeAgentOptions, 'kubeconfig' | 'cluster' | 'tls' | 'logger' | 'podCidr' | 'capacity' | 'crashLoopBackoff' | 'imagePullBackoff' | 'eviction'>
 > & {
   capacity: NonNullable<NodeAgentOptions['capacity']>;
   podCidr?: string;
   crashLoopBackoff: { initialMs: number; maxMs: number; resetAfterMs?: number };
   imagePullBackoff: { initialMs: number; maxMs: number };
-  evictionThresholds: PressureThresholds;
+  eviction: EvictionConfig & { stats?: Partial<EvictionStatsSource> };
 };
 
 export function defaultNodeIP(): string {
@@ -100,6 +102,6 @@ export function resolveOptions(o: NodeAgentOptions): ResolvedOptions {
     nodeStatusReportMs: o.nodeStatusReportMs ?? 5 * 60_000,
     relistMs: o.relistMs ?? 1000,
     resyncMs: o.resyncMs ?? 60_000,
-    evictionThresholds: { ...DEFAULT_THRESHOLDS, ...o.evictionThresholds },
+    eviction: { ...resolveEvictionConfig(o.eviction), stats: o.eviction?.stats },
   };
 }

@@ -12,6 +12,8 @@ import { createClient, loadKubeconfig } from '@skiff/client';
 import { createCriClient } from '../cri/cri-client.js';
 import { NodeAgentError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { EvictionManager } from './eviction/eviction-manager.js';
+import { HostStatsSource } from './eviction/host-stats-source.js';
 import { instrumentCri } from './instrumented-cri.js';
 import { KubeApi } from './kube-api.js';
 import { machineInfo } from './node/host-stats.js';
@@ -83,6 +85,22 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   }).catch(fail);
   cleanup.push(() => server.close());
 
+  // The eviction manager judges the pressure conditions the Node reports and admission goes by, so it looks once
+  // before the Node is registered and before any pod arrives; it evicts only once the pod manager runs.
+  const volumes = new VolumeManager(join(o.root, 'pods'), logger.child({ component: 'volumes' }));
+  const hostStats = new HostStatsSource({ cri, nodefsPath: o.root, podLogsDir: o.podLogsDir, volumeDir: (uid, v) => volumes.volumeDir(uid, v), cgroupParent: o.cgroupParent });
+  let nudgeStatus = (): void => undefined;
+  const eviction: EvictionManager = new EvictionManager({
+    config: o.eviction,
+    stats: { node: () => hostStats.node(), pods: (pods) => hostStats.pods(pods), ...o.eviction.stats },
+    activePods: (): any[] => manager.activePods(),
+    evict: (pod, grace, status) => manager.evict(pod.metadata.uid, grace, status),
+    event: (pod, type, reason, message) => podApi.event(pod, type, reason, message),
+    onPressureChange: () => nudgeStatus(),
+    logger: logger.child({ component: 'eviction-manager' }),
+  });
+  await eviction.observe().catch(fail);
+
   const machine = machineInfo();
   const disk = await statfs(o.root).catch(() => undefined);
   const resources = nodeResources(machine, disk ? disk.blocks * disk.bsize : 0, {
@@ -98,13 +116,13 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
     identity: { name: o.nodeName, addresses: [o.nodeIP], hostname: o.hostname, port: server.port, labels: o.labels, taints: o.taints, podCidr: o.podCidr },
     machine,
     resources,
-    thresholds: o.evictionThresholds,
-    diskPath: o.root,
+    pressure: () => eviction.pressure(),
     updateMs: o.nodeStatusUpdateMs,
     reportMs: o.nodeStatusReportMs,
     logger: logger.child({ component: 'node-status' }),
   });
   await reporter.register().catch(fail);
+  nudgeStatus = () => void reporter.report(false).catch((err: Error) => logger.warn({ err: err.message }, 'node status update failed'));
   const lease = new NodeLease({ client, nodeName: o.nodeName, durationSeconds: o.leaseDurationSeconds, renewMs: o.leaseRenewMs, logger, nodeUid: () => reporter.uid });
   lease.start();
   cleanup.push(() => lease.stop());
@@ -122,7 +140,7 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
     cri,
     runtimeName: version.runtimeName,
     probes,
-    volumes: new VolumeManager(join(o.root, 'pods'), logger.child({ component: 'volumes' })),
+    volumes,
     images: new ImagePuller(cri, new Backoff(o.imagePullBackoff)),
     restartBackoff: new Backoff(o.crashLoopBackoff),
     api: podApi,
@@ -146,7 +164,7 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
       resyncMs: o.resyncMs,
     },
   };
-  const manager = new PodManager(ctx, o.relistMs, logger.child({ component: 'pod-manager' }));
+  const manager: PodManager = new PodManager(ctx, o.relistMs, logger.child({ component: 'pod-manager' }), eviction);
   cleanup.push(() => manager.stop());
   metrics.setGauges({ runningPods: () => manager.runningPods(), containers: () => manager.containerCounts() });
 
@@ -166,6 +184,8 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   manager.start();
   reporter.start();
   cleanup.push(() => reporter.stop());
+  eviction.start();
+  cleanup.push(() => eviction.stop());
   logger.info({ url: server.url, nodeIP: o.nodeIP }, 'node agent ready');
 
   let closed = false;

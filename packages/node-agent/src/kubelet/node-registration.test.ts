@@ -3,8 +3,8 @@
  * endpoint and nodeInfo; NotReady until a pod CIDR arrives in spec.podCIDR (as the node lifecycle controller
  * sets it), then handed to the runtime; a Lease renewed on its period; and the agent's own endpoints.
  */
+import { eventually } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../test-util/cri-configs.js';
 import { startKubeletCluster, type KubeletCluster } from '../../test-util/kubelet-cluster.js';
 import { createPod, waitForPod } from '../../test-util/pods.js';
 
@@ -46,7 +46,7 @@ describe('node registration', () => {
     const before = await node();
     expect(ready(before)).toMatchObject({ status: 'False', reason: 'KubeletNotReady', message: expect.stringMatching(/network not ready/) });
     await c.client.resource('v1/nodes').patch(c.nodeName, { spec: { podCIDR: c.runtime.podCidr, podCIDRs: [c.runtime.podCidr] } }, 'merge');
-    const after = await waitFor(async () => {
+    const after = await eventually(async () => {
       const n = await node();
       return ready(n)?.status === 'True' ? n : undefined;
     }, 'the node to turn Ready');
@@ -61,7 +61,7 @@ describe('node registration', () => {
     const first = (await leases.get(c.nodeName)) as any;
     expect(first.spec).toMatchObject({ holderIdentity: c.nodeName, leaseDurationSeconds: 40 });
     expect(first.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Node', name: c.nodeName })]);
-    await waitFor(async () => ((await leases.get(c.nodeName)) as any).spec.renewTime !== first.spec.renewTime || undefined, 'a renewal');
+    await eventually(async () => ((await leases.get(c.nodeName)) as any).spec.renewTime !== first.spec.renewTime || undefined, 'a renewal');
   });
 });
 
@@ -72,7 +72,7 @@ describe('the kubelet API', () => {
     expect(pods.kind).toBe('PodList');
     expect(pods.items.map((p: any) => p.metadata.name)).toContain('onnet');
     // the gauges follow the runtime relist: wait for one that has seen the pod
-    const metrics = await waitFor(async () => {
+    const metrics = await eventually(async () => {
       const text = await (await fetch(`${c.agent.url}/metrics`)).text();
       return /^kubelet_running_pods 1$/m.test(text) ? text : undefined;
     }, 'the running pod in the metrics');

@@ -3,11 +3,11 @@
  * and read it. Back-offs are shortened (1 s doubling to 4 s) so restart tests finish quickly; nothing asserts on
  * timing, only on what the API server reports.
  */
+import { eventually } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeletCluster, type KubeletCluster } from '../../test-util/kubelet-cluster.js';
 import { condition, containerStatus, createPod, getPod, podEvents, recordPod, waitForEvent, waitForGone, waitForPod } from '../../test-util/pods.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
-import { waitFor } from '../../test-util/cri-configs.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POD_UID } from './cri-labels.js';
@@ -221,7 +221,7 @@ describe('lifecycle hooks and graceful termination', () => {
     await waitForGone(c, 'transient');
     // the object goes first (once nothing runs); the node then removes the rest
     const uid = pod.metadata.uid;
-    await waitFor(async () => {
+    await eventually(async () => {
       const { items } = await c.runtime.client.listPodSandbox({ filter: { labelSelector: { [POD_UID]: uid } } });
       return items.length === 0 && !existsSync(join(c.agentRoot, 'pods', uid));
     }, 'the pod\'s sandbox and volumes to be removed');

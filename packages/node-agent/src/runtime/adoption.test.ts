@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { containerConfig, parseCriLog, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, parseCriLog, podConfig } from '../../test-util/cri-configs.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
 import { createCriClient } from '../cri/cri-client.js';
@@ -36,7 +37,7 @@ describe('runtime restarts', () => {
     await f.client.startContainer({ containerId });
     const before = await f.client.containerStatus({ containerId, verbose: true });
     const logPath = join(logs, 'tick/0.log');
-    await waitFor(() => ticks(logPath).length >= 3 || undefined, 'ticks before the restart');
+    await eventually(() => ticks(logPath).length >= 3 || undefined, 'ticks before the restart');
 
     await f.stop();
     await f.start();
@@ -45,7 +46,7 @@ describe('runtime restarts', () => {
     expect(after.status?.state).toBe('CONTAINER_RUNNING');
     expect(JSON.parse(after.info.info).pid).toBe(JSON.parse(before.info.info).pid);
     const count = ticks(logPath).length;
-    await waitFor(() => ticks(logPath).length >= count + 3 || undefined, 'ticks after the restart');
+    await eventually(() => ticks(logPath).length >= count + 3 || undefined, 'ticks after the restart');
     const seen = ticks(logPath);
     // every tick the container printed is in the log once, in order: nothing lost or doubled across the restart
     expect(seen).toEqual(seen.map((_, i) => i));
@@ -62,7 +63,7 @@ describe('runtime restarts', () => {
     await f.stop();
     // only now, with no runtime running, let the container finish (through its rootfs mount)
     writeFileSync(join(f.root, 'containers', containerId, 'rootfs', 'tmp', 'go'), '');
-    await waitFor(() => {
+    await eventually(() => {
       try {
         return readFileSync(join(f!.root, 'containers', containerId, 'exit'), 'utf8');
       } catch {
@@ -87,21 +88,21 @@ describe('runtime restarts', () => {
     const exited = new Promise((resolve) => cri.once('exit', resolve));
     try {
       const client = createCriClient(join(o.root, 'skiff-cri.sock'));
-      await waitFor(() => client.version({}).then(() => true, () => undefined), `skiff-cri to serve (stderr: ${stderr})`, 60_000);
+      await eventually(() => client.version({}).then(() => true, () => undefined), `skiff-cri to serve (stderr: ${stderr})`, 60_000);
       const logs = temp.make();
       const { podSandboxId } = await client.runPodSandbox({ config: podConfig('crashy', logs) });
       const { containerId } = await client.createContainer({ podSandboxId, config: containerConfig('tick', ticker) });
       await client.startContainer({ containerId });
       client.close();
       const logPath = join(logs, 'tick/0.log');
-      await waitFor(() => ticks(logPath).length >= 2 || undefined, 'ticks from the first runtime');
+      await eventually(() => ticks(logPath).length >= 2 || undefined, 'ticks from the first runtime');
       cri.kill('SIGKILL');
       await exited;
 
       await f.start();
       expect((await f.client.containerStatus({ containerId })).status?.state).toBe('CONTAINER_RUNNING');
       const count = ticks(logPath).length;
-      await waitFor(() => ticks(logPath).length >= count + 3 || undefined, 'ticks after the crash');
+      await eventually(() => ticks(logPath).length >= count + 3 || undefined, 'ticks after the crash');
       const seen = ticks(logPath);
       expect(seen).toEqual(seen.map((_, i) => i));
     } finally {

@@ -1,8 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { containerConfig, parseCriLog, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, parseCriLog, podConfig } from '../../test-util/cri-configs.js';
 import { buildDockerArchive, dir, file } from '../../test-util/image-archives.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
@@ -73,7 +74,7 @@ describe('the image service', () => {
       config: { metadata: { name: 'greeter' }, image: { image: 'example.com/tools/greeter:1.0' }, logPath: 'greeter.log' },
     });
     await f.client.startContainer({ containerId });
-    await waitFor(async () => ((await f!.client.containerStatus({ containerId })).status?.state === 'CONTAINER_EXITED') || undefined, 'the greeter to finish');
+    await eventually(async () => ((await f!.client.containerStatus({ containerId })).status?.state === 'CONTAINER_EXITED') || undefined, 'the greeter to finish');
     expect((await f.client.containerStatus({ containerId })).status).toMatchObject({ exitCode: 0, imageId: imported.id });
     expect(parseCriLog(readFileSync(join(logs, 'greeter.log'), 'utf8')).map((l) => l.text)).toEqual(['imported and running']);
 

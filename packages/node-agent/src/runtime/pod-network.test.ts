@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openChannels } from '../../test-util/channel-client.js';
-import { containerConfig, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, podConfig } from '../../test-util/cri-configs.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
 import type { CriClient } from '../cri/cri-client.js';
@@ -30,7 +31,7 @@ async function httpPod(client: CriClient, name: string, text: string, listen: st
   await client.startContainer({ containerId });
   const ip = (await client.podSandboxStatus({ podSandboxId })).status!.network!.ip;
   // ready once it answers from inside its own pod
-  await waitFor(async () => {
+  await eventually(async () => {
     const r = await client.execSync({ containerId, cmd: ['wget', '-qO-', `http://${listen.includes(':') ? listen : `127.0.0.1:${listen}`}/`], timeout: 10 });
     return r.exitCode === 0 ? true : undefined;
   }, `httpd in pod ${name}`);

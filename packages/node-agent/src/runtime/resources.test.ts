@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { containerConfig, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, podConfig } from '../../test-util/cri-configs.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
 
@@ -33,7 +34,7 @@ describe('container resources', () => {
       }),
     });
     await f.client.startContainer({ containerId });
-    const status = await waitFor(async () => {
+    const status = await eventually(async () => {
       const s = (await f!.client.containerStatus({ containerId })).status;
       return s?.state === 'CONTAINER_EXITED' ? s : undefined;
     }, 'the OOM kill');

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelSession } from '../../test-util/channel-client.js';
-import { containerConfig, parseCriLog, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, parseCriLog, podConfig } from '../../test-util/cri-configs.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
 import { isNodeAgentError } from '../errors.js';
@@ -63,7 +64,7 @@ describe('the Skiff CRI runtime over runc', () => {
     expect(JSON.parse(running.info.info).pid).toBeGreaterThan(0);
 
     const logPath = join(logs, 'main/0.log');
-    const lines = await waitFor(() => {
+    const lines = await eventually(() => {
       const parsed = existsSync(logPath) ? parseCriLog(readFileSync(logPath, 'utf8')) : [];
       return parsed.length >= 2 ? parsed : undefined;
     }, 'the first log lines');
@@ -115,17 +116,17 @@ describe('the Skiff CRI runtime over runc', () => {
     await client.startContainer({ containerId });
 
     const logPath = join(logs, 'c/0.log');
-    await waitFor(() => (existsSync(logPath) && readFileSync(logPath, 'utf8').includes('line 2')) || undefined, 'some log lines');
+    await eventually(() => (existsSync(logPath) && readFileSync(logPath, 'utf8').includes('line 2')) || undefined, 'some log lines');
     renameSync(logPath, `${logPath}.rotated`);
     await client.reopenContainerLog({ containerId });
-    await waitFor(() => (existsSync(logPath) && parseCriLog(readFileSync(logPath, 'utf8')).length >= 2) || undefined, 'lines in the reopened log');
+    await eventually(() => (existsSync(logPath) && parseCriLog(readFileSync(logPath, 'utf8')).length >= 2) || undefined, 'lines in the reopened log');
     const rotated = parseCriLog(readFileSync(`${logPath}.rotated`, 'utf8')).map((l) => Number(l.text.split(' ')[1]));
     const fresh = parseCriLog(readFileSync(logPath, 'utf8')).map((l) => Number(l.text.split(' ')[1]));
     expect(fresh[0]).toBeGreaterThan(rotated.at(-1)!);
 
     await client.stopContainer({ containerId, timeout: 0 });
     await client.removeContainer({ containerId });
-    await waitFor(() => events.length >= 4 || undefined, 'four container events');
+    await eventually(() => events.length >= 4 || undefined, 'four container events');
     abort.abort();
     await stream;
     expect(events).toEqual([
@@ -167,7 +168,7 @@ describe('the Skiff CRI runtime over runc', () => {
     const { podSandboxId } = await f.client.runPodSandbox({ config: podConfig('job', temp.make()) });
     const { containerId } = await f.client.createContainer({ podSandboxId, config: containerConfig('once', ['sh', '-c', 'echo done']) });
     await f.client.startContainer({ containerId });
-    const status = await waitFor(async () => {
+    const status = await eventually(async () => {
       const s = (await f!.client.containerStatus({ containerId })).status;
       return s?.state === 'CONTAINER_EXITED' ? s : undefined;
     }, 'the container to exit');

@@ -1,8 +1,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelSession, openChannels } from '../../test-util/channel-client.js';
-import { containerConfig, parseCriLog, podConfig, waitFor } from '../../test-util/cri-configs.js';
+import { containerConfig, parseCriLog, podConfig } from '../../test-util/cri-configs.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../test-util/temp-dir.js';
 
@@ -34,12 +35,12 @@ describe('the streaming server', () => {
     const { url } = await f!.client.attach({ containerId, stdin: true, stdout: true, stderr: true });
     const { ws, frames, closed } = await openChannels(url);
     ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello\n')]));
-    await waitFor(() => frames.some((fr) => fr[0] === 1 && fr.subarray(1).toString().includes('got hello')) || undefined, 'the echoed line');
+    await eventually(() => frames.some((fr) => fr[0] === 1 && fr.subarray(1).toString().includes('got hello')) || undefined, 'the echoed line');
     ws.send(Buffer.from([255, 0]));
     await closed;
     const stdout = frames.filter((fr) => fr[0] === 1).map((fr) => fr.subarray(1).toString()).join('');
     expect(stdout).toBe('got hello\nbye\n');
-    const status = await waitFor(async () => {
+    const status = await eventually(async () => {
       const s = (await f!.client.containerStatus({ containerId })).status;
       return s?.state === 'CONTAINER_EXITED' ? s : undefined;
     }, 'the container to see EOF and exit');
@@ -55,7 +56,7 @@ describe('the streaming server', () => {
     const stdout = frames.filter((fr) => fr[0] === 1).map((fr) => fr.subarray(1).toString()).join('');
     expect(stdout).toMatch(/\/dev\/pts\/\d+/);
     expect(stdout).toContain('in 42');
-    const status = await waitFor(async () => {
+    const status = await eventually(async () => {
       const st = (await f!.client.containerStatus({ containerId })).status;
       return st?.state === 'CONTAINER_EXITED' ? st : undefined;
     }, 'the shell to exit');

@@ -1,6 +1,6 @@
 /**
  * Facts about the machine the node runs on, read from /proc, statfs and /etc: what the Node object's nodeInfo and
- * capacity defaults come from, and what the pressure conditions are judged on.
+ * capacity defaults come from, and what the eviction manager's signals are measured from.
  */
 import { readFileSync } from 'node:fs';
 import { readFile, readdir, statfs } from 'node:fs/promises';
@@ -18,12 +18,22 @@ export interface MachineInfo {
   hostname: string;
 }
 
-export interface PressureStats {
-  memoryAvailableBytes: number;
-  diskAvailableBytes: number;
-  diskTotalBytes: number;
-  pidsAvailable: number;
-  pidMax: number;
+export interface MemoryStats {
+  availableBytes: number;
+  totalBytes: number;
+}
+
+export interface FilesystemStats {
+  availableBytes: number;
+  capacityBytes: number;
+  inodesFree: number;
+  inodes: number;
+}
+
+export interface PidStats {
+  /** pid_max minus the processes running now. */
+  available: number;
+  max: number;
 }
 
 function readText(path: string): string {
@@ -53,26 +63,29 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-async function memAvailable(): Promise<number> {
+/** MemAvailable (what the kernel can hand out without swapping: free memory plus reclaimable caches) and MemTotal. */
+export async function memoryStats(): Promise<MemoryStats> {
   const text = await readFile('/proc/meminfo', 'utf8').catch(() => '');
-  const kb = Number(/^MemAvailable:\s+(\d+) kB$/m.exec(text)?.[1]);
-  return Number.isFinite(kb) ? kb * 1024 : os.freemem();
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1]);
+  const available = kb('MemAvailable');
+  const total = kb('MemTotal');
+  return {
+    availableBytes: Number.isFinite(available) ? available * 1024 : os.freemem(),
+    totalBytes: Number.isFinite(total) ? total * 1024 : os.totalmem(),
+  };
 }
 
-export async function pressureStats(diskPath: string): Promise<PressureStats> {
-  const [memory, fs, pidMaxText, procs] = await Promise.all([
-    memAvailable(),
-    statfs(diskPath).catch(() => undefined),
-    readFile('/proc/sys/kernel/pid_max', 'utf8').catch(() => '32768'),
-    readdir('/proc').catch(() => [] as string[]),
-  ]);
-  const pidMax = Number(pidMaxText.trim()) || 32768;
-  const running = procs.filter((p) => /^\d+$/.test(p)).length;
-  return {
-    memoryAvailableBytes: memory,
-    diskAvailableBytes: fs ? fs.bavail * fs.bsize : 0,
-    diskTotalBytes: fs ? fs.blocks * fs.bsize : 0,
-    pidsAvailable: pidMax - running,
-    pidMax,
-  };
+/** Free space and inodes of the filesystem holding `path` (unprivileged free space, as df shows it). */
+export async function filesystemStats(path: string): Promise<FilesystemStats | undefined> {
+  const fs = await statfs(path).catch(() => undefined);
+  if (!fs) return undefined;
+  return { availableBytes: fs.bavail * fs.bsize, capacityBytes: fs.blocks * fs.bsize, inodesFree: fs.ffree, inodes: fs.files };
+}
+
+export async function pidStats(): Promise<PidStats> {
+  const [pidMaxText, procs] = await Promise.all([readFile('/proc/sys/kernel/pid_max', 'utf8').catch(() => '32768'), readdir('/proc').catch(() => [] as string[])]);
+  const max = Number(pidMaxText.trim()) || 32768;
+  let running = 0;
+  for (const p of procs) if (p.charCodeAt(0) >= 48 && p.charCodeAt(0) <= 57) running++;
+  return { available: max - running, max };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { conditionsDiffer, DEFAULT_THRESHOLDS, nodeConditions, runtimeHealth } from './node-conditions.js';
+import type { PressureCondition } from '../eviction/signals.js';
+import { conditionsDiffer, nodeConditions, runtimeHealth } from './node-conditions.js';
 
-const healthy = { memoryAvailableBytes: 8 * 1024 ** 3, diskAvailableBytes: 50, diskTotalBytes: 100, pidsAvailable: 30000, pidMax: 32768 };
+const healthy = new Set<PressureCondition>();
 const ready = { runtimeReady: true, networkReady: true, message: '' };
 
 const statusOf = (conds: any[]) => Object.fromEntries(conds.map((c) => [c.type, `${c.status}:${c.reason}`]));
@@ -9,17 +10,17 @@ const statusOf = (conds: any[]) => Object.fromEntries(conds.map((c) => [c.type, 
 describe('nodeConditions', () => {
   it.each([
     ['a healthy node', healthy, ready, { MemoryPressure: 'False:KubeletHasSufficientMemory', DiskPressure: 'False:KubeletHasNoDiskPressure', PIDPressure: 'False:KubeletHasSufficientPID', Ready: 'True:KubeletReady' }],
-    ['low memory', { ...healthy, memoryAvailableBytes: 50 * 1024 * 1024 }, ready, { MemoryPressure: 'True:KubeletHasInsufficientMemory' }],
-    ['a full disk', { ...healthy, diskAvailableBytes: 5 }, ready, { DiskPressure: 'True:KubeletHasDiskPressure' }],
-    ['few pids left', { ...healthy, pidsAvailable: 100 }, ready, { PIDPressure: 'True:KubeletHasInsufficientPID' }],
+    ['memory pressure', new Set<PressureCondition>(['MemoryPressure']), ready, { MemoryPressure: 'True:KubeletHasInsufficientMemory', DiskPressure: 'False:KubeletHasNoDiskPressure' }],
+    ['disk pressure', new Set<PressureCondition>(['DiskPressure']), ready, { DiskPressure: 'True:KubeletHasDiskPressure', MemoryPressure: 'False:KubeletHasSufficientMemory' }],
+    ['pid pressure', new Set<PressureCondition>(['PIDPressure']), ready, { PIDPressure: 'True:KubeletHasInsufficientPID' }],
     ['a runtime without network', healthy, { runtimeReady: true, networkReady: false, message: 'x' }, { Ready: 'False:KubeletNotReady' }],
-  ])('for %s', (_what, stats, runtime, want) => {
-    expect(statusOf(nodeConditions(stats, DEFAULT_THRESHOLDS, runtime, [], 'now'))).toMatchObject(want);
+  ])('for %s', (_what, pressure, runtime, want) => {
+    expect(statusOf(nodeConditions(pressure, runtime, [], 'now'))).toMatchObject(want);
   });
 
   it('keeps lastTransitionTime while the status holds and moves the heartbeat', () => {
-    const first = nodeConditions(healthy, DEFAULT_THRESHOLDS, ready, [], 't1');
-    const second = nodeConditions(healthy, DEFAULT_THRESHOLDS, ready, first, 't2');
+    const first = nodeConditions(healthy, ready, [], 't1');
+    const second = nodeConditions(healthy, ready, first, 't2');
     expect(second.find((c) => c.type === 'Ready')).toMatchObject({ lastTransitionTime: 't1', lastHeartbeatTime: 't2' });
   });
 });

@@ -1,20 +1,14 @@
 /**
  * The node's conditions, with the kubelet's reasons and messages:
  *
- *   MemoryPressure  True when available memory is under the eviction threshold (default 100Mi)
- *   DiskPressure    True when the node filesystem's free share is under the threshold (default 10%)
- *   PIDPressure     True when the free share of process ids is under the threshold (default 5%)
+ *   MemoryPressure  \
+ *   DiskPressure     > as the eviction manager judges them (eviction/): True while an eviction threshold of theirs
+ *   PIDPressure     /  is met, and for the pressure transition period after
  *   Ready           True while the runtime and its network are ready (CRI Status conditions)
  *
  * lastTransitionTime is kept while a condition's status holds; lastHeartbeatTime is the time of this report.
  */
-import type { PressureStats } from './host-stats.js';
-
-export interface PressureThresholds {
-  memoryAvailableBytes: number;
-  diskAvailableFraction: number;
-  pidsAvailableFraction: number;
-}
+import type { PressureCondition } from '../eviction/signals.js';
 
 export interface RuntimeHealth {
   runtimeReady: boolean;
@@ -22,12 +16,6 @@ export interface RuntimeHealth {
   /** Why not, from the runtime's conditions. */
   message: string;
 }
-
-export const DEFAULT_THRESHOLDS: PressureThresholds = {
-  memoryAvailableBytes: 100 * 1024 * 1024,
-  diskAvailableFraction: 0.1,
-  pidsAvailableFraction: 0.05,
-};
 
 interface Spec {
   type: string;
@@ -41,21 +29,21 @@ function spec(type: string, bad: boolean, reasons: [string, string, string, stri
   return { type, status: bad, reason: bad ? badReason : okReason, message: bad ? badMessage : okMessage };
 }
 
-export function nodeConditions(stats: PressureStats, thresholds: PressureThresholds, runtime: RuntimeHealth, previous: any[], now: string): any[] {
+export function nodeConditions(pressure: ReadonlySet<PressureCondition>, runtime: RuntimeHealth, previous: any[], now: string): any[] {
   const specs: Spec[] = [
-    spec('MemoryPressure', stats.memoryAvailableBytes < thresholds.memoryAvailableBytes, [
+    spec('MemoryPressure', pressure.has('MemoryPressure'), [
       'KubeletHasSufficientMemory',
       'kubelet has sufficient memory available',
       'KubeletHasInsufficientMemory',
       'kubelet has insufficient memory available',
     ]),
-    spec('DiskPressure', stats.diskTotalBytes > 0 && stats.diskAvailableBytes / stats.diskTotalBytes < thresholds.diskAvailableFraction, [
+    spec('DiskPressure', pressure.has('DiskPressure'), [
       'KubeletHasNoDiskPressure',
       'kubelet has no disk pressure',
       'KubeletHasDiskPressure',
       'kubelet has disk pressure',
     ]),
-    spec('PIDPressure', stats.pidsAvailable / stats.pidMax < thresholds.pidsAvailableFraction, [
+    spec('PIDPressure', pressure.has('PIDPressure'), [
       'KubeletHasSufficientPID',
       'kubelet has sufficient PID available',
       'KubeletHasInsufficientPID',

@@ -9,8 +9,9 @@ import type { Node } from '@skiff/api';
 import { isAlreadyExists, type Client, type ResourceClient } from '@skiff/client';
 import type { Logger } from 'pino';
 import type { CriClient } from '../../cri/cri-client.js';
-import { pressureStats, type MachineInfo } from './host-stats.js';
-import { conditionsDiffer, nodeConditions, runtimeHealth, type PressureThresholds } from './node-conditions.js';
+import type { PressureCondition } from '../eviction/signals.js';
+import type { MachineInfo } from './host-stats.js';
+import { conditionsDiffer, nodeConditions, runtimeHealth } from './node-conditions.js';
 import { initialNode, nodeAddresses, nodeImages, nodeInfo, type NodeIdentity, type NodeResources } from './node-object.js';
 
 export interface NodeStatusOptions {
@@ -19,9 +20,8 @@ export interface NodeStatusOptions {
   identity: NodeIdentity;
   machine: MachineInfo;
   resources: NodeResources;
-  thresholds: PressureThresholds;
-  /** The filesystem disk pressure is judged on (the agent's root). */
-  diskPath: string;
+  /** The pressure conditions, as the eviction manager last judged them. */
+  pressure(): ReadonlySet<PressureCondition>;
   updateMs: number;
   reportMs: number;
   logger: Logger;
@@ -98,15 +98,14 @@ export class NodeStatusReporter {
   }
 
   async computeStatus(): Promise<any> {
-    const { cri, identity, machine, resources, thresholds } = this.options;
+    const { cri, identity, machine, resources } = this.options;
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const [stats, runtime, version, images] = await Promise.all([
-      pressureStats(this.options.diskPath),
+    const [runtime, version, images] = await Promise.all([
       cri.status({}, { timeoutMs: 5000 }).catch(() => undefined),
       cri.version({}, { timeoutMs: 5000 }).catch(() => undefined),
       cri.listImages({}, { timeoutMs: 5000 }).catch(() => undefined),
     ]);
-    this.conditions = nodeConditions(stats, thresholds, runtimeHealth(runtime?.status?.conditions), this.conditions, now);
+    this.conditions = nodeConditions(this.options.pressure(), runtimeHealth(runtime?.status?.conditions), this.conditions, now);
     return {
       capacity: resources.capacity,
       allocatable: resources.allocatable,

@@ -8,12 +8,19 @@
  *
  * On start it adopts what the runtime already runs: pods still bound here get workers that carry on without
  * restarting healthy containers; sandboxes of pods the API server no longer has are terminated and removed.
+ *
+ * A pod new to the node (not started: no status.startTime, not terminal) must pass admission first (the eviction
+ * manager's: no new pods under disk or PID pressure, no BestEffort ones under memory pressure). A rejected pod gets
+ * no worker: a Warning event with the reason, and the status Failed with "Pod was rejected: <message>".
  */
 import type { Logger } from 'pino';
 import type { CriClient } from '../../cri/cri-client.js';
 import { podRefOf } from '../cri-labels.js';
+import type { PodAdmission } from '../eviction/admission.js';
+import { rejectedStatus, type TerminalStatus } from '../eviction/evicted-status.js';
 import type { PodContext } from './pod-context.js';
 import { PodWorker } from './pod-worker.js';
+import { StatusSender } from './status-sender.js';
 
 export class PodManager {
   private readonly workers = new Map<string, PodWorker>();
@@ -23,12 +30,14 @@ export class PodManager {
   private readonly containerStates = new Map<string, { state: string; uid?: string }>();
   private relistTimer: NodeJS.Timeout | undefined;
   private readonly events = new AbortController();
+  private readonly rejections = new Set<StatusSender>();
   private stopped = false;
 
   constructor(
     private readonly ctx: PodContext,
     private readonly relistMs: number,
     private readonly logger: Logger,
+    private readonly admission?: PodAdmission,
   ) {}
 
   get cri(): CriClient {
@@ -45,7 +54,38 @@ export class PodManager {
     if (!uid || this.finished.has(uid)) return;
     const worker = this.workers.get(uid);
     if (worker) worker.update(pod);
-    else this.spawn(pod);
+    else if (this.admitted(pod)) this.spawn(pod);
+  }
+
+  /** Pods that may be evicted: running here, not terminal, not being deleted or evicted already. */
+  activePods(): any[] {
+    return [...this.workers.values()].filter((w) => w.evictable).map((w) => w.current);
+  }
+
+  /** Evicts a pod through its worker; false when it has none or is ending anyway. */
+  evict(uid: string, graceSeconds: number, status: TerminalStatus): Promise<boolean> {
+    return this.workers.get(uid)?.evict(graceSeconds, status) ?? Promise.resolve(false);
+  }
+
+  private admitted(pod: any): boolean {
+    const phase = pod.status?.phase;
+    if (!this.admission || pod.status?.startTime || phase === 'Succeeded' || phase === 'Failed' || pod.metadata?.deletionTimestamp) return true;
+    const result = this.admission.admit(pod);
+    if (result.admit) return true;
+    this.finished.add(pod.metadata.uid);
+    this.logger.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, reason: result.reason, message: result.message }, 'pod rejected at admission');
+    this.ctx.api.event(pod, 'Warning', result.reason, result.message);
+    const sender: StatusSender = new StatusSender(
+      (status) => this.ctx.api.writeStatus(pod, status),
+      (err) => this.logger.warn({ pod: pod.metadata.name, err: err.message }, 'writing a rejected pod\'s status failed; retrying'),
+    );
+    this.rejections.add(sender);
+    sender.offer(rejectedStatus(pod, result.reason, result.message));
+    void sender.flush().then(() => {
+      sender.stop();
+      this.rejections.delete(sender);
+    });
+    return false;
   }
 
   delete(pod: any): void {
@@ -99,6 +139,8 @@ export class PodManager {
     this.stopped = true;
     this.events.abort();
     if (this.relistTimer) clearTimeout(this.relistTimer);
+    for (const sender of this.rejections) sender.stop();
+    this.rejections.clear();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
   }

@@ -49,6 +49,14 @@ const cond = (st: any, type: string) => st.conditions.find((c: any) => c.type ==
 const app = { name: 'app', image: 'busybox' };
 
 describe('buildPodStatus', () => {
+  it("keeps conditions the kubelet does not own (DisruptionTarget) and replaces its own", () => {
+    const disruption = { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: 'm', lastTransitionTime: '2024-01-01T00:01:00Z' };
+    const st = build(pod({ containers: [app] }, { conditions: [{ type: 'Ready', status: 'False' }, disruption] }), [inst('app', 'run')]);
+    expect(st.conditions.map((c: any) => c.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'DisruptionTarget']);
+    expect(cond(st, 'DisruptionTarget')).toEqual(disruption);
+    expect(cond(st, 'Ready').status).toBe('True');
+  });
+
   it('reports a running pod as Running and Ready with its IPs and QoS class', () => {
     const st = build(pod({ containers: [app] }), [inst('app', 'run')]);
     expect(st).toMatchObject({ phase: 'Running', podIP: '10.1.0.5', podIPs: [{ ip: '10.1.0.5' }], hostIP: '192.168.0.2', qosClass: 'BestEffort' });

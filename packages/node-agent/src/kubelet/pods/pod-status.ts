@@ -6,7 +6,8 @@
  *   phase       Pending until init is done and every main container has started once; Running while any runs or
  *               will restart; Succeeded when all exited 0 for good; Failed when all exited and one failed for good
  *   conditions  PodReadyToStartContainers, Initialized, ContainersReady, Ready, PodScheduled; lastTransitionTime
- *               is kept from the previous status while a condition's status holds
+ *               is kept from the previous status while a condition's status holds; conditions of other types
+ *               (DisruptionTarget, readiness gates) are someone else's and kept as they are
  *   containers  state, lastState, ready, started, restartCount, image, imageID, containerID
  */
 import { instancesOf, type ContainerInstance, type PodRuntimeState } from './pod-runtime-state.js';
@@ -140,6 +141,8 @@ export function podPhase(pod: any, initStatuses: any[], statuses: any[], mainsSt
   return 'Pending';
 }
 
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+
 function condition(type: string, ok: boolean, now: string, previous: any[], reason?: string, message?: string): any {
   const status = ok ? 'True' : 'False';
   const prev = previous.find((c) => c.type === type);
@@ -177,6 +180,7 @@ export function buildPodStatus(input: StatusInput): any {
     condition('Ready', !finished && unready.length === 0, input.now, prevConds, notReadyReason, notReadyMessage),
     condition('ContainersReady', !finished && unready.length === 0, input.now, prevConds, notReadyReason, notReadyMessage),
     condition('PodScheduled', true, input.now, prevConds),
+    ...prevConds.filter((c) => !KUBELET_CONDITIONS.has(c.type)),
   ];
   const status: any = {
     phase,

@@ -4,6 +4,11 @@
  * result, a back-off ending, a ConfigMap change, the periodic resync) calls `wake()`, and a wake during a sync
  * runs one more. A deleted pod (or one gone from the API server) is terminated, its status written a last time,
  * the object deleted with grace 0, and everything of it removed from the node; then the worker is done.
+ *
+ * A pod in a terminal phase (Succeeded, Failed) never runs again: a sync only stops what still runs of it. An
+ * evicted pod (`evict`) is killed, its last status written with the eviction's reason, message and condition, and
+ * its containers, sandbox, volumes and cgroup removed at once (that is what frees the starved resource); the
+ * object stays, Failed, until someone deletes it.
  */
 import { sandboxConfig } from './sandbox-config.js';
 import { computePodActions, type PodActions } from './pod-actions.js';
@@ -16,8 +21,20 @@ import { ensurePodCgroup, podCgroupPath, removePodCgroup } from './pod-cgroup.js
 import { StatusSender } from './status-sender.js';
 import type { VolumeHost } from '../volumes/volume-manager.js';
 import { isNodeAgentError } from '../../errors.js';
+import { killPodNow } from '../eviction/kill-pod.js';
+import { withTerminalStatus, type TerminalStatus } from '../eviction/evicted-status.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
+
+function isTerminalPhase(phase: string | undefined): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+interface Eviction {
+  graceSeconds: number;
+  status: TerminalStatus;
+  settle(done: boolean): void;
+}
 
 function actionableChange(before: any, after: any): boolean {
   const a = before.metadata ?? {};
@@ -52,6 +69,11 @@ export class PodWorker {
   private timers = new Set<NodeJS.Timeout>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
+  private eviction: Eviction | undefined;
+  /** Laid over every status written once the pod was evicted. */
+  private terminal: TerminalStatus | undefined;
+  /** Evicted and cleaned up: nothing is left to sync or report until the pod is deleted. */
+  private evicted = false;
 
   constructor(
     private readonly ctx: PodContext,
@@ -86,6 +108,27 @@ export class PodWorker {
     this.wake();
   }
 
+  /** The pod as last seen, and whether it may still be evicted (running, not terminal, not being deleted). */
+  get current(): any {
+    return this.pod;
+  }
+
+  get evictable(): boolean {
+    return !this.done && !this.removed && !this.evicted && !this.eviction && !this.pod.metadata.deletionTimestamp && !isTerminalPhase(this.lastStatus?.phase ?? this.pod.status?.phase);
+  }
+
+  /**
+   * Evicts the pod: kills it with `graceSeconds` (0: at once), writes its status with `status` laid over it, and
+   * removes what it held on the node. Resolves true once done; false when the pod was ending anyway.
+   */
+  evict(graceSeconds: number, status: TerminalStatus): Promise<boolean> {
+    if (!this.evictable) return Promise.resolve(false);
+    return new Promise((settle) => {
+      this.eviction = { graceSeconds, status, settle };
+      this.wake();
+    });
+  }
+
   /** ConfigMaps or Secrets the pod uses changed: rewrite its volumes on the next sync. */
   volumesChanged(): void {
     this.refreshVolumes = true;
@@ -107,6 +150,12 @@ export class PodWorker {
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
     await this.idle;
     this.status.stop();
+    this.settleEviction(false);
+  }
+
+  private settleEviction(done: boolean): void {
+    this.eviction?.settle(done);
+    this.eviction = undefined;
   }
 
   private later(ms: number): void {
@@ -121,7 +170,9 @@ export class PodWorker {
     while (this.dirty && !this.done) {
       this.dirty = false;
       try {
-        const again = this.removed || this.pod.metadata.deletionTimestamp ? await this.terminate() : await this.sync();
+        const ending = this.removed || this.pod.metadata.deletionTimestamp;
+        if (ending) this.settleEviction(false);
+        const again = ending ? await this.terminate() : this.eviction ? await this.evictNow() : await this.sync();
         this.failures = 0;
         if (again) this.dirty = true;
       } catch (err) {
@@ -174,7 +225,9 @@ export class PodWorker {
   /** One step of a live pod; returns true when another sync should follow at once. */
   private async sync(): Promise<boolean> {
     const ctx = this.ctx;
+    if (this.evicted) return false;
     let state = await this.reader.read();
+    if (isTerminalPhase(this.lastStatus?.phase ?? this.pod.status?.phase)) return this.syncTerminal(state);
     const actions = computePodActions({
       pod: this.pod,
       state,
@@ -188,6 +241,38 @@ export class PodWorker {
     if (progressed) state = await this.reader.read();
     await this.afterSync(state);
     return progressed;
+  }
+
+  /** A terminal pod: stop what still runs of it; report only if this worker ran it or had something to stop. */
+  private async syncTerminal(state: PodRuntimeState): Promise<boolean> {
+    const live = state.containers.some(isRunning) || state.sandboxes.some((s) => s.ready);
+    if (live) {
+      await terminatePod(this.ctx, this.pod, state, gracePeriodOf(this.pod));
+      state = await this.reader.read();
+    }
+    if (live || this.lastStatus) await this.afterSync(state);
+    return false;
+  }
+
+  /** Kills the pod for an eviction, writes its final status, and clears it off the node. */
+  private async evictNow(): Promise<boolean> {
+    const ctx = this.ctx;
+    const eviction = this.eviction!;
+    await killPodNow(ctx, this.pod, await this.reader.read(), eviction.graceSeconds);
+    ctx.probes.prune(this.uid);
+    this.terminal = eviction.status;
+    const after = await this.reader.read();
+    for (const c of after.containers.filter(isExited)) {
+      if (!this.messages.has(c.id)) this.messages.set(c.id, await terminationMessage(ctx, this.pod, c));
+    }
+    this.writeStatus(after, true);
+    await this.status.flush();
+    await removePodResources(ctx, this.uid, after, podCgroupPath(ctx.settings.cgroupParent, this.uid), removePodCgroup);
+    this.volumes = undefined;
+    this.evicted = true;
+    ctx.logger.info({ pod: this.key, uid: this.uid }, 'pod evicted');
+    this.settleEviction(true);
+    return false;
   }
 
   private async act(actions: PodActions, state: PodRuntimeState): Promise<boolean> {
@@ -302,7 +387,7 @@ export class PodWorker {
   /** Computes the status and hands it to the sender (not waiting for the write). */
   private writeStatus(state: PodRuntimeState, terminating: boolean): void {
     const pod = { ...this.pod, status: this.lastStatus ?? this.pod.status };
-    const status = buildPodStatus({
+    const built = buildPodStatus({
       pod,
       state,
       ready: (id) => this.ctx.probes.ready(id),
@@ -314,6 +399,7 @@ export class PodWorker {
       now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       terminating,
     });
+    const status = this.terminal ? withTerminalStatus(built, this.terminal) : built;
     const json = JSON.stringify(status);
     if (json === this.lastStatusJson) return;
     this.lastStatus = status;
@@ -352,10 +438,13 @@ export class PodWorker {
     ctx.probes.prune(this.uid);
     const after = await this.reader.read();
     if (!this.removed && this.pod.spec) {
-      for (const c of after.containers.filter(isExited)) {
-        if (!this.messages.has(c.id)) this.messages.set(c.id, await terminationMessage(ctx, this.pod, c));
+      // an evicted pod's last status was written when it was evicted; its containers are gone since
+      if (!this.evicted) {
+        for (const c of after.containers.filter(isExited)) {
+          if (!this.messages.has(c.id)) this.messages.set(c.id, await terminationMessage(ctx, this.pod, c));
+        }
+        this.writeStatus(after, true);
       }
-      this.writeStatus(after, true);
       if (await this.status.flush()) await ctx.api.deletePod(this.pod);
     }
     await removePodResources(ctx, this.uid, after, podCgroupPath(ctx.settings.cgroupParent, this.uid), removePodCgroup);

@@ -1,8 +1,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '@skiff/test-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelSession } from '../../../test-util/channel-client.js';
-import { containerConfig, parseCriLog, podConfig, waitFor } from '../../../test-util/cri-configs.js';
+import { containerConfig, parseCriLog, podConfig } from '../../../test-util/cri-configs.js';
 import { startRuntimeFixture, tempImageRoot, type RuntimeFixture } from '../../../test-util/runtime-fixture.js';
 import { TempDirs } from '../../../test-util/temp-dir.js';
 import { nodeAddress } from './process-backend.js';
@@ -36,7 +37,7 @@ describe('the process backend', () => {
     const { containerId } = await client.createContainer({ podSandboxId, config: containerConfig('svc', ['sh', '-c', script]) });
     await client.startContainer({ containerId });
     const logPath = join(logs, 'svc/0.log');
-    await waitFor(() => {
+    await eventually(() => {
       try {
         return parseCriLog(readFileSync(logPath, 'utf8')).some((l) => l.text === 'started') || undefined;
       } catch {

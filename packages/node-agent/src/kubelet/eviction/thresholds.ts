@@ -1,0 +1,119 @@
+/**
+ * Eviction thresholds in the kubelet's flag syntax: `signal<quantity` or `signal<percentage%`, comma-separated.
+ *
+ *   --eviction-hard "memory.available<500Mi,nodefs.available<10%"
+ *   --eviction-soft "memory.available<1Gi" --eviction-soft-grace-period "memory.available=1m30s"
+ *
+ * As in the kubelet: `<` is the only operator; a quantity must be positive; a percentage lies in [0%, 100%] and 0%
+ * switches the signal off; a signal may appear once per flag; every soft threshold needs a grace period (grace
+ * periods for signals without a soft threshold are ignored). Passing --eviction-hard replaces all of the defaults
+ * (memory.available<100Mi, nodefs.available<10%, nodefs.inodesFree<5%, imagefs.available<15%,
+ * imagefs.inodesFree<5%): signals it leaves out have no hard threshold. An empty --eviction-hard means none at all.
+ */
+import { formatQuantity, isValidQuantity, parseQuantity } from '@skiff/api';
+import { NodeAgentError } from '../../errors.js';
+import { parseGoDuration } from './go-duration.js';
+import { isSignal, signalInBytes, SIGNALS, type Signal } from './signals.js';
+
+export interface Threshold {
+  signal: Signal;
+  /** An absolute amount in the signal's unit (bytes, inodes, pids), written back as `quantityText`... */
+  quantity?: number;
+  quantityText?: string;
+  /** ...or a share of the signal's capacity, in (0, 1]. */
+  percentage?: number;
+  hard: boolean;
+  /** How long a soft threshold must hold before it drives evictions; 0 for hard thresholds. */
+  gracePeriodMs: number;
+}
+
+export const DEFAULT_EVICTION_HARD = 'memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%,imagefs.available<15%,imagefs.inodesFree<5%';
+
+function invalid(message: string): NodeAgentError {
+  return new NodeAgentError('InvalidArgument', message);
+}
+
+function parseStatement(statement: string, hard: boolean, flag: string): Threshold | undefined {
+  const i = statement.indexOf('<');
+  if (i <= 0) {
+    const op = /[<>=!]+/.exec(statement)?.[0];
+    throw invalid(`${flag}: "${statement}" is not a threshold${op ? ` (the only operator is "<", not "${op}")` : ''}; write it like memory.available<100Mi`);
+  }
+  const signal = statement.slice(0, i).trim();
+  const value = statement.slice(i + 1).trim();
+  if (!isSignal(signal)) throw invalid(`${flag}: unknown eviction signal "${signal}" (known: ${SIGNALS.join(', ')})`);
+  if (value.endsWith('%')) {
+    const pct = Number(value.slice(0, -1));
+    if (!Number.isFinite(pct) || value.length === 1) throw invalid(`${flag}: "${value}" is not a percentage for ${signal}`);
+    if (pct < 0) throw invalid(`${flag}: eviction percentage threshold ${signal} must be >= 0%, not ${value}`);
+    if (pct > 100) throw invalid(`${flag}: eviction percentage threshold ${signal} must be <= 100%, not ${value}`);
+    if (pct === 0) return undefined;
+    return { signal, percentage: pct / 100, hard, gracePeriodMs: 0 };
+  }
+  if (!isValidQuantity(value)) throw invalid(`${flag}: "${value}" is not a quantity for ${signal}`);
+  const q = parseQuantity(value);
+  if (q.nanos <= 0n) throw invalid(`${flag}: eviction threshold ${signal} must be positive, not ${value}`);
+  const amount = Math.ceil(Number(q.nanos) / 1e9);
+  return { signal, quantity: amount, quantityText: formatQuantity(q), hard, gracePeriodMs: 0 };
+}
+
+/** Parses one --eviction-hard or --eviction-soft value. */
+export function parseThresholds(spec: string, hard: boolean): Threshold[] {
+  const flag = hard ? '--eviction-hard' : '--eviction-soft';
+  const out: Threshold[] = [];
+  for (const statement of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const t = parseStatement(statement, hard, flag);
+    const signal = t?.signal ?? statement.slice(0, statement.indexOf('<')).trim();
+    if (out.some((o) => o.signal === signal)) throw invalid(`${flag}: found duplicate eviction threshold for signal ${signal}`);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** Parses --eviction-soft-grace-period ("memory.available=1m30s,nodefs.available=2m"). */
+export function parseGracePeriods(spec: string): Map<Signal, number> {
+  const out = new Map<Signal, number>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf('=');
+    const signal = part.slice(0, Math.max(0, i)).trim();
+    if (i <= 0) throw invalid(`--eviction-soft-grace-period: expected signal=duration, got "${part}"`);
+    if (!isSignal(signal)) throw invalid(`--eviction-soft-grace-period: unknown eviction signal "${signal}"`);
+    const ms = parseGoDuration(part.slice(i + 1), `--eviction-soft-grace-period ${signal}`);
+    if (ms < 0) throw invalid(`--eviction-soft-grace-period: ${signal} must not be negative`);
+    out.set(signal, ms);
+  }
+  return out;
+}
+
+/** Soft thresholds with their grace periods; a soft threshold without one is an error. */
+export function softThresholds(soft: string, gracePeriods: string): Threshold[] {
+  const periods = parseGracePeriods(gracePeriods);
+  return parseThresholds(soft, false).map((t) => {
+    const ms = periods.get(t.signal);
+    if (ms === undefined) throw invalid(`--eviction-soft-grace-period: grace period must be specified for the soft eviction threshold ${t.signal}`);
+    return { ...t, gracePeriodMs: ms };
+  });
+}
+
+/** The threshold as an amount of the signal's unit, given its capacity. */
+export function thresholdAmount(t: Threshold, capacity: number): number {
+  return t.quantity ?? Math.floor(capacity * (t.percentage ?? 0));
+}
+
+/** The threshold as the eviction message prints it: as written, or a percentage resolved against the capacity. */
+export function thresholdText(t: Threshold, capacity: number): string {
+  if (t.quantityText) return t.quantityText;
+  return quantityText(thresholdAmount(t, capacity), t.signal);
+}
+
+/** An amount of a signal's unit, printed as the kubelet prints quantities ("51200Ki", "100Mi", "1k"). */
+export function quantityText(amount: number, signal: Signal): string {
+  const units = BigInt(Math.max(0, Math.floor(amount)));
+  return formatQuantity({ nanos: units * 1_000_000_000n, format: signalInBytes(signal) ? 'BinarySI' : 'DecimalSI' });
+}
+
+/** The threshold in flag syntax, for logs ("memory.available<100Mi", "nodefs.available<10%"). */
+export function describeThreshold(t: Threshold): string {
+  const value = t.quantityText ?? `${Math.round((t.percentage ?? 0) * 10_000) / 100}%`;
+  return `${t.signal}<${value}`;
+}
