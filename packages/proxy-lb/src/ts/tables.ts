@@ -1,6 +1,7 @@
 // The TypeScript engine's table builds: the same available set, wrr figures, sh/dh buckets and Maglev table as
-// assembly/tables.ts (see there for the algorithms and a worked Maglev example).
+// assembly/tables.ts (see there for the algorithms; Maglev is in maglev.ts).
 import { SCHED_DH, SCHED_MH, SCHED_SH } from '../status.js';
+import { TsMaglev } from './maglev.js';
 import {
   B_ID1, B_ID2, B_WEIGHT, BK_INTS, S_AVAIL, S_DIRTY, S_MEMBER_COUNT, S_SCHED, S_TABLE_LEN, S_TABLE_SIZE, S_WRR_GCD,
   S_WRR_MAX, SVC_INTS, type TsRegistry,
@@ -21,10 +22,7 @@ function gcd(a: number, b: number): number {
 export class TsTables {
   private slots = new Int32Array(64);
   private turns = new Int32Array(64);
-  private pos = new Uint32Array(64);
-  private skip = new Uint32Array(64);
-  /** Bitmap of taken Maglev slots during a build. */
-  private taken = new Int32Array(0);
+  private readonly maglev = new TsMaglev();
 
   constructor(private readonly reg: TsRegistry) {}
 
@@ -34,8 +32,6 @@ export class TsTables {
     while (cap < n) cap <<= 1;
     this.slots = new Int32Array(cap);
     this.turns = new Int32Array(cap);
-    this.pos = new Uint32Array(cap);
-    this.skip = new Uint32Array(cap);
   }
 
   /** Identity order (hash 1, hash 2, slot), compared unsigned. */
@@ -98,39 +94,7 @@ export class TsTables {
   private buildMaglev(s: number, n: number): void {
     const m = this.reg.svc[s * SVC_INTS + S_TABLE_SIZE];
     this.scaleTurns(n, m);
-    const table = this.ensureTable(s, m);
-    const words = (m + 31) >> 5;
-    if (this.taken.length < words) this.taken = new Int32Array(words);
-    const taken = this.taken;
-    taken.fill(0, 0, words);
-    const { slots, turns, pos, skip } = this;
-    const bk = this.reg.bk;
-    for (let i = 0; i < n; i++) {
-      const o = slots[i] * BK_INTS;
-      pos[i] = (bk[o + B_ID1] >>> 0) % m;
-      skip[i] = ((bk[o + B_ID2] >>> 0) % (m - 1)) + 1;
-    }
-    let filled = 0;
-    for (;;) {
-      for (let i = 0; i < n; i++) {
-        const slot = slots[i];
-        const t = turns[i];
-        const sk = skip[i];
-        let c = pos[i];
-        for (let k = 0; k < t; k++) {
-          while ((taken[c >> 5] & (1 << (c & 31))) !== 0) {
-            c += sk;
-            if (c >= m) c -= m;
-          }
-          taken[c >> 5] |= 1 << (c & 31);
-          table[c] = slot;
-          c += sk;
-          if (c >= m) c -= m;
-          if (++filled === m) return;
-        }
-        pos[i] = c;
-      }
-    }
+    this.maglev.build(this.ensureTable(s, m), m, n, this.slots, this.turns, this.reg.bk);
   }
 
   prepare(s: number): void {
