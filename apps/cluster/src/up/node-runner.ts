@@ -91,6 +91,9 @@ function agentArgs(ctx: UpContext, node: NodeTopology, r: RunningNode): string[]
     '--port', namespaces ? '10250' : '0',
     '--pod-cidr', node.podCidr,
     '--cgroup-parent', node.cgroupParent,
+    // Every node shares the host's disk: as kind does for its nodes, disk signals are off (0%), so a nearly full
+    // disk does not put every node under DiskPressure and refuse all pods; memory pressure still evicts.
+    '--eviction-hard', 'memory.available<100Mi,nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%,imagefs.inodesFree<0%',
     '--log-level', ctx.options.logLevel,
   ];
 }
