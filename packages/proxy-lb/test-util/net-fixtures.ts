@@ -141,11 +141,3 @@ export async function udpClient(): Promise<{ ask(port: number, msg: string, ms?:
   };
 }
 
-/** Polls `cond` every few ms until it holds, failing after `ms`. */
-export async function eventually(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

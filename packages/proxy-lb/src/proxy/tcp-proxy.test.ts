@@ -1,8 +1,9 @@
+import { eventually } from '@skiff/test-util';
 import net from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  eventually, exchange, openGreeted, refusedPort, tcpBackend, type TcpBackend, withTimeout,
+  exchange, openGreeted, refusedPort, tcpBackend, type TcpBackend, withTimeout,
 } from '../../test-util/net-fixtures.js';
 import { ServiceProxy } from './service-proxy.js';
 import type { BackendSpec, VirtualServiceSpec } from './virtual-service.js';
@@ -104,7 +105,7 @@ describe.each(['wasm', 'ts'] as const)('TCP proxy (%s engine)', (engine) => {
     expect(await echoed).toBe('still there');
     expect(p.status()[0].backends.find((x) => x.port === a.port)).toMatchObject({ leaving: true, activeFlows: 1 });
     held.socket.end();
-    await eventually(() => p.status()[0].backends.every((x) => x.port !== a.port), 5000, 'a retired');
+    await eventually(() => p.status()[0].backends.every((x) => x.port !== a.port), 'a retired', 5000);
   });
 
   it('sends no new connection to a draining backend', async () => {
@@ -161,7 +162,7 @@ describe.each(['wasm', 'ts'] as const)('TCP proxy (%s engine)', (engine) => {
     let got = 0;
     stalled[0].on('data', (d: Buffer) => (got += d.length));
     stalled[0].resume();
-    await eventually(() => got === written, 20_000, 'all bytes delivered');
+    await eventually(() => got === written, 'all bytes delivered', 20_000);
   });
 });
 

@@ -1,6 +1,7 @@
+import { eventually } from '@skiff/test-util';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, refusedPort, udpBackend, type UdpBackend, udpClient } from '../../test-util/net-fixtures.js';
+import { refusedPort, udpBackend, type UdpBackend, udpClient } from '../../test-util/net-fixtures.js';
 import { ServiceProxy } from './service-proxy.js';
 import type { BackendSpec, VirtualServiceSpec } from './virtual-service.js';
 
@@ -63,7 +64,7 @@ describe.each(['wasm', 'ts'] as const)('UDP proxy (%s engine)', (engine) => {
     const c = await client();
     const port = p.portOf('dns');
     expect((await c.ask(port, 'x')).text).toBe('a:x');
-    await eventually(() => p.status()[0].backends.every((x) => x.inactiveFlows === 0), 5000, 'flow expiry');
+    await eventually(() => p.status()[0].backends.every((x) => x.inactiveFlows === 0), 'flow expiry', 5000);
     expect((await c.ask(port, 'y')).text).toBe('b:y');
   });
 
@@ -99,7 +100,7 @@ describe.each(['wasm', 'ts'] as const)('UDP proxy (%s engine)', (engine) => {
     const port = p.portOf('dns');
     // The first datagram goes to the dead port (rr starts there) and is lost; the refusal comes back as ICMP.
     await expect(c.ask(port, 'lost', 300)).rejects.toThrow(/timed out/);
-    await eventually(() => refused.length > 0, 5000, 'refusal reported');
+    await eventually(() => refused.length > 0, 'refusal reported', 5000);
     expect(refused[0]).toBe('ECONNREFUSED');
     expect((await c.ask(port, 'again')).text).toBe('b:again');
   });

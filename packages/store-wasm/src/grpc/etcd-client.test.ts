@@ -3,7 +3,7 @@ import { engineAvailability } from '../../test-util/engines.js';
 import { etcdctl } from '../../test-util/etcdctl.js';
 import { realEtcdAvailability, startRealEtcd } from '../../test-util/real-etcd.js';
 import { serveStore } from '../../test-util/skiff-store-server.js';
-import { waitUntil } from '../../test-util/wait-until.js';
+import { eventually } from '@skiff/test-util';
 import { isStoreError, type StoreErrorCode } from '../errors.js';
 import { fromUtf8, prefixEnd, utf8 } from '../key-range.js';
 import type { WatchEvent } from '../kv.js';
@@ -174,14 +174,14 @@ for (const target of targets) {
       await client.put(b('w/a'), b('1'));
       await client.put(b('w/b'), b('2'));
       await client.txn({ compare: [], success: [{ put: { key: b('w/a'), value: b('3') } }, { deleteRange: { key: b('w/b') } }], failure: [] });
-      await waitUntil(() => all.events.length === 4 && putsOnly.events.length === 3 && single.events.length === 2, 'every watch to see its events');
+      await eventually(() => all.events.length === 4 && putsOnly.events.length === 3 && single.events.length === 2, 'every watch to see its events');
       const view = (evs: WatchEvent[]) => evs.map((e) => `${e.type} ${s(e.kv.key)}@${e.kv.modRevision}${e.prevKv ? ` prev=${s(e.prevKv.value)}` : ''}`);
       expect(view(all.events)).toEqual(['PUT w/a@2', 'PUT w/b@3', 'PUT w/a@4 prev=1', 'DELETE w/b@4 prev=2']);
       expect(view(putsOnly.events)).toEqual(['PUT w/a@2', 'PUT w/b@3', 'PUT w/a@4']);
       expect(view(single.events)).toEqual(['PUT w/b@3', 'DELETE w/b@4']);
       // The marker comes after everything else on the same stream: the canceled watch had its chance.
       await client.put(b('marker'), b('1'));
-      await waitUntil(() => marker.events.length === 1, 'the marker');
+      await eventually(() => marker.events.length === 1, 'the marker');
       expect(canceled.events).toEqual([]);
     });
 
@@ -190,12 +190,12 @@ for (const target of targets) {
       for (const v of ['1', '2', '3']) await client.put(b('h'), b(v));
       const history = collect();
       client.watch({ key: b('h'), startRevision: 3 }, history.listener);
-      await waitUntil(() => history.events.length === 2, 'the replayed history');
+      await eventually(() => history.events.length === 2, 'the replayed history');
       expect(history.events.map((e) => s(e.kv.value))).toEqual(['2', '3']);
       await client.compact(3);
       const late = collect();
       client.watch({ key: b('h'), startRevision: 2 }, late.listener);
-      await waitUntil(() => late.compacted.length === 1, 'the compaction notice');
+      await eventually(() => late.compacted.length === 1, 'the compaction notice');
       expect(late.compacted).toEqual([3]);
       expect(late.events).toEqual([]);
     });
@@ -205,14 +205,14 @@ for (const target of targets) {
       const seen = collect();
       client.watch({ key: b('r/'), rangeEnd: prefixEnd(b('r/')) }, seen.listener);
       await client.put(b('r/0'), b('0'));
-      await waitUntil(() => seen.events.length === 1, 'the first event');
+      await eventually(() => seen.events.length === 1, 'the first event');
       const { id: lease } = await client.leaseGrant(60);
       expect(await client.leaseKeepAlive(lease)).toBe(60);
       await server.restart();
       // Writes while the watch stream is down (etcdctl, a separate client) must still arrive, once each.
       for (let i = 1; i <= 3; i++) expect((await etcdctl(server.endpoint, ['put', `r/${i}`, `${i}`])).code).toBe(0);
       await client.put(b('r/4'), b('4'));
-      await waitUntil(() => seen.events.length >= 5, 'the events written around the restart', 20_000);
+      await eventually(() => seen.events.length >= 5, 'the events written around the restart', 20_000);
       expect(seen.events.map((e) => s(e.kv.key))).toEqual(['r/0', 'r/1', 'r/2', 'r/3', 'r/4']);
       // The keep-alive stream broke with the server; renewals go over a new one. (A lease survives a restart.)
       expect(await client.leaseKeepAlive(lease)).toBe(60);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { engineAvailability } from '../../test-util/engines.js';
 import { rawBytesClient, rawEtcd, type RawEtcd } from '../../test-util/raw-etcd.js';
 import { serveStore, type ServedStore } from '../../test-util/skiff-store-server.js';
-import { waitUntil } from '../../test-util/wait-until.js';
+import { eventually } from '@skiff/test-util';
 
 /**
  * Bad requests get etcd's errors, and none of them stops the server or loses a write: after each case the server
@@ -114,7 +114,7 @@ for (const { kind } of available) {
       watch.on('data', (m) => events.push(m));
       watch.on('error', () => {});
       watch.write({ create_request: { key: b('g/'), range_end: b('g0') } });
-      await waitUntil(() => events.length === 1, 'the created response');
+      await eventually(() => events.length === 1, 'the created response');
 
       const garbage = rawBytesClient(served!.endpoint);
       try {
@@ -132,7 +132,7 @@ for (const { kind } of available) {
       }
       // The well-behaved stream still gets its events.
       expect((await raw!.unary('KV', 'Put', { key: b('g/1'), value: b('v') })).error).toBeUndefined();
-      await waitUntil(() => events.length === 2, 'the event on the healthy stream');
+      await eventually(() => events.length === 2, 'the event on the healthy stream');
       watch.cancel();
       await stillServing();
     });
@@ -145,7 +145,7 @@ for (const { kind } of available) {
       watch.on('error', () => {});
       watch.write({});
       watch.write({ create_request: { key: b('e') } });
-      await waitUntil(() => got.length === 1, 'the created response');
+      await eventually(() => got.length === 1, 'the created response');
       expect(got[0]).toMatchObject({ created: true, watch_id: '0' });
       watch.cancel();
       await stillServing();
@@ -159,7 +159,7 @@ for (const { kind } of available) {
       slow.on('data', () => (created = true));
       slow.on('error', (e: { code: number; details: string }) => (failure = e));
       slow.write({ create_request: { key: b('s/'), range_end: b('s0') } });
-      await waitUntil(() => created, 'the created response');
+      await eventually(() => created, 'the created response');
       slow.pause(); // from here on the client reads nothing
       const value = Buffer.alloc(64 * 1024, 1);
       let written = 0;
@@ -172,7 +172,7 @@ for (const { kind } of available) {
       const kept = await raw!.unary<{ count: string }>('KV', 'Range', { key: b('s/'), range_end: b('s0'), count_only: true });
       expect(kept.res?.count).toBe(String(written));
       slow.resume();
-      await waitUntil(() => failure !== undefined, 'the slow stream to end');
+      await eventually(() => failure !== undefined, 'the slow stream to end');
       expect(failure!.code).toBe(status.RESOURCE_EXHAUSTED);
       await stillServing();
     });
@@ -184,10 +184,10 @@ for (const { kind } of available) {
       watch.on('data', (m: { created?: boolean }) => (created += m.created ? 1 : 0));
       watch.on('error', () => {});
       for (let i = 0; i < 10; i++) watch.write({ create_request: { key: b(`c/${i}`) } });
-      await waitUntil(() => created === 10, 'ten created responses');
+      await eventually(() => created === 10, 'ten created responses');
       expect(served!.server.stats().watches).toBe(10);
       watch.cancel();
-      await waitUntil(() => served!.server.stats().watches === 0, 'the server to drop the watches');
+      await eventually(() => served!.server.stats().watches === 0, 'the server to drop the watches');
       await stillServing();
     });
   });

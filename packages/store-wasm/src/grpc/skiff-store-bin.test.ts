@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { engineAvailability } from '../../test-util/engines.js';
 import { etcdctl } from '../../test-util/etcdctl.js';
 import { freePort } from '../../test-util/real-etcd.js';
-import { waitUntil } from '../../test-util/wait-until.js';
+import { eventually } from '@skiff/test-util';
 
 /** The skiff-store bin from source (through tsx), as a person runs it: flags, readiness line, signals, restarts. */
 
@@ -78,7 +78,7 @@ describe('the skiff-store bin', () => {
       const endpoint = `127.0.0.1:${port}`;
 
       const first = run(args);
-      await waitUntil(() => first.stdout().includes('skiff-store ready'), 'the readiness line', 20_000);
+      await eventually(() => first.stdout().includes('skiff-store ready'), 'the readiness line', 20_000);
       expect(first.stdout()).toContain(`http://127.0.0.1:${port}`);
       expect((await etcdctl(endpoint, ['put', 'kept', 'across-restarts'])).stdout).toBe('OK\n');
       expect((await etcdctl(endpoint, ['member', 'list'])).stdout).toContain(', started, bin-test, ');
@@ -87,7 +87,7 @@ describe('the skiff-store bin', () => {
       expect(first.stderr()).toContain('stopped cleanly');
 
       const second = run(args);
-      await waitUntil(() => second.stdout().includes('skiff-store ready'), 'the readiness line after a restart', 20_000);
+      await eventually(() => second.stdout().includes('skiff-store ready'), 'the readiness line after a restart', 20_000);
       expect(second.stdout()).toContain('revision 2');
       expect((await etcdctl(endpoint, ['get', 'kept', '--print-value-only'])).stdout).toBe('across-restarts\n');
       process.kill(second.child.pid!, 'SIGINT');
@@ -100,7 +100,7 @@ describe('the skiff-store bin', () => {
     dirs.push(dataDir);
     const port = await freePort();
     const first = run([`--data-dir=${dataDir}/a`, `--listen-client-urls=http://127.0.0.1:${port}`, '--engine=ts']);
-    await waitUntil(() => first.stdout().includes('skiff-store ready'), 'the first server', 20_000);
+    await eventually(() => first.stdout().includes('skiff-store ready'), 'the first server', 20_000);
     const second = run([`--data-dir=${dataDir}/b`, `--listen-client-urls=http://127.0.0.1:${port}`, '--engine=ts']);
     expect(await second.exited).toBe(1);
     expect(second.stderr()).toMatch(/cannot listen on http:\/\/127\.0\.0\.1:\d+/);

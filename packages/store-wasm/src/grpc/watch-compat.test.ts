@@ -4,7 +4,7 @@ import { engineAvailability } from '../../test-util/engines.js';
 import { rawEtcd, type RawEtcd } from '../../test-util/raw-etcd.js';
 import { realEtcdAvailability, startRealEtcd } from '../../test-util/real-etcd.js';
 import { serveStore } from '../../test-util/skiff-store-server.js';
-import { waitUntil } from '../../test-util/wait-until.js';
+import { eventually } from '@skiff/test-util';
 
 /**
  * The Watch stream at the wire: one scripted conversation (creates with automatic and chosen ids, a duplicate id,
@@ -31,7 +31,7 @@ class Conversation {
   }
 
   async take(n: number, what: string): Promise<Response[]> {
-    await waitUntil(() => this.received.length >= this.taken + n, what);
+    await eventually(() => this.received.length >= this.taken + n, what);
     const got = this.received.slice(this.taken, this.taken + n);
     this.taken += n;
     return got;
@@ -39,7 +39,7 @@ class Conversation {
 
   /** Takes responses up to and including the first that matches. */
   async takeUntil(match: (r: Response) => boolean, what: string): Promise<Response[]> {
-    await waitUntil(() => this.received.slice(this.taken).some(match), what);
+    await eventually(() => this.received.slice(this.taken).some(match), what);
     const end = this.received.findIndex((r, i) => i >= this.taken && match(r)) + 1;
     const got = this.received.slice(this.taken, end);
     this.taken = end;

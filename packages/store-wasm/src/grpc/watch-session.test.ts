@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { engineAvailability } from '../../test-util/engines.js';
 import { rawEtcd, type RawEtcd } from '../../test-util/raw-etcd.js';
 import { serveStore, type ServedStore } from '../../test-util/skiff-store-server.js';
-import { waitUntil } from '../../test-util/wait-until.js';
+import { eventually } from '@skiff/test-util';
 
 /**
  * A progress response promises that every later event on the stream has a greater revision. That must hold even
@@ -46,7 +46,7 @@ for (const { kind, available, reason } of engineAvailability()) {
       // Ask for progress again and again while the history streams in.
       const asking = setInterval(() => stream.write({ progress_request: {} }), 1);
       try {
-        await waitUntil(() => seen.flatMap((s) => (s.kind === 'events' ? s.revisions : [])).length === HISTORY, 'the whole history');
+        await eventually(() => seen.flatMap((s) => (s.kind === 'events' ? s.revisions : [])).length === HISTORY, 'the whole history');
       } finally {
         clearInterval(asking);
         stream.cancel();
