@@ -5,18 +5,7 @@ import { FieldSet } from './field-set.js';
 import { trackUpdate, trackUpdateByPaths, type WriteManager } from './managed-fields.js';
 import { PathTrie, fieldsV1With, fieldsV1Without } from './path-trie.js';
 import type { Scope } from './field-set.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../test-util/seeded-random.js';
 
 const basePod = (): KubeObject => ({
   apiVersion: 'v1',

@@ -2,21 +2,11 @@ import { deepCopy, type KubeObject } from '@skiff/api';
 import { describe, expect, it } from 'vitest';
 import { encodeObject } from './object-codec.js';
 import { sameEncodingIgnoringManagedFields } from './same-encoding.js';
+import { seededRandom as rng } from '../../test-util/seeded-random.js';
 
 /** The reference: encode both without managedFields and compare the bytes (what the write path did before). */
 const strip = (o: KubeObject) => encodeObject({ ...o, metadata: { ...o.metadata, managedFields: undefined } });
 const reference = (a: KubeObject, b: KubeObject) => strip(a).equals(strip(b));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base = (): KubeObject => ({
   apiVersion: 'v1',
