@@ -19,22 +19,21 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-export interface ManagerEntry {
+/** Who wrote an entry, how, and when: what a stored managedFields entry says besides its fields. */
+interface EntryHeader {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
   time: string;
   subresource?: string;
+}
+
+export interface ManagerEntry extends EntryHeader {
   fields: FieldSet;
 }
 
-export interface WriteManager {
-  name: string;
-  /** '' for the main resource, 'status', 'scale'... */
-  subresource: string;
-}
-
-export function readManagedFields(obj: KubeObject | undefined): ManagerEntry[] {
+/** The stored entries that name a manager (anything else a client wrote there is dropped), as headers plus `fields`. */
+function storedEntries<T>(obj: KubeObject | undefined, fields: (e: ManagedFieldsEntry) => T): (EntryHeader & { fields: T })[] {
   const list = (obj?.metadata?.managedFields ?? []) as unknown as ManagedFieldsEntry[];
   if (!Array.isArray(list)) return [];
   return list
@@ -45,8 +44,18 @@ export function readManagedFields(obj: KubeObject | undefined): ManagerEntry[] {
       apiVersion: e.apiVersion,
       time: e.time,
       subresource: e.subresource || undefined,
-      fields: FieldSet.fromFieldsV1(e.fieldsV1),
+      fields: fields(e),
     }));
+}
+
+export interface WriteManager {
+  name: string;
+  /** '' for the main resource, 'status', 'scale'... */
+  subresource: string;
+}
+
+export function readManagedFields(obj: KubeObject | undefined): ManagerEntry[] {
+  return storedEntries(obj, (e) => FieldSet.fromFieldsV1(e.fieldsV1));
 }
 
 export function writeManagedFields(obj: KubeObject, entries: ManagerEntry[]): void {
@@ -122,14 +131,9 @@ export function trackUpdateByPaths(prev: KubeObject | undefined, next: KubeObjec
   writeManagedFields(next, entries);
 }
 
-interface TrieEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
-  time: string;
-  subresource?: string;
+interface TrieEntry extends EntryHeader {
   /** FieldsV1 as it will be written (sorted, nothing but paths); undefined for no fields. */
-  fieldsV1: Record<string, unknown> | undefined;
+  fields: Record<string, unknown> | undefined;
 }
 
 /**
@@ -144,31 +148,21 @@ function trackUpdateByTrie(prev: KubeObject, next: KubeObject, who: WriteManager
     next.metadata.managedFields = prev.metadata.managedFields;
     return true;
   }
-  const list = (prev.metadata?.managedFields ?? []) as unknown as ManagedFieldsEntry[];
   const sub = who.subresource || undefined;
   try {
-    const entries: TrieEntry[] = (Array.isArray(list) ? list : [])
-      .filter((e) => e && typeof e.manager === 'string')
-      .map((e) => ({
-        manager: e.manager,
-        operation: e.operation === 'Apply' ? 'Apply' : 'Update',
-        apiVersion: e.apiVersion,
-        time: e.time,
-        subresource: e.subresource || undefined,
-        fieldsV1: fieldsV1Without(e.fieldsV1, diff.changed, diff.removed),
-      }));
+    const entries: TrieEntry[] = storedEntries(prev, (e) => fieldsV1Without(e.fieldsV1, diff.changed, diff.removed));
     let mine = entries.find((e) => e.manager === who.name && e.operation === 'Update' && e.subresource === sub);
     if (!mine) {
-      mine = { manager: who.name, operation: 'Update', apiVersion: next.apiVersion ?? 'v1', time: '', subresource: sub, fieldsV1: undefined };
+      mine = { manager: who.name, operation: 'Update', apiVersion: next.apiVersion ?? 'v1', time: '', subresource: sub, fields: undefined };
       entries.push(mine);
     }
-    mine.fieldsV1 = fieldsV1With(mine.fieldsV1, diff.changed);
+    mine.fields = fieldsV1With(mine.fields, diff.changed);
     mine.time = nowTimestamp();
     mine.apiVersion = next.apiVersion ?? mine.apiVersion;
     const out: ManagedFieldsEntry[] = [];
     for (const e of entries) {
-      if (!e.fieldsV1) continue;
-      const m: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, fieldsType: 'FieldsV1', fieldsV1: e.fieldsV1 };
+      if (!e.fields) continue;
+      const m: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, fieldsType: 'FieldsV1', fieldsV1: e.fields };
       if (e.subresource) m.subresource = e.subresource;
       out.push(m);
     }
