@@ -35,7 +35,9 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-controllers-'));
-  const proc = spawn(process.execPath, [BIN, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  // SKIFF_BENCH_CPU_PROF=DIR: a V8 CPU profile of the API server, written into DIR when it exits.
+  const prof = process.env.SKIFF_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SKIFF_BENCH_CPU_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, BIN, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const bound = setTimeout(() => reject(new Error(`apiserver did not start: ${out}`)), 60_000);

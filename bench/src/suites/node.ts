@@ -59,7 +59,9 @@ function sh(cmd: string, args: string[]): string {
 
 /** Starts a child and resolves once its output matches `ready` (its first capture group, if any). */
 function startChild(bin: string, args: string[], ready: RegExp, what: string): Promise<{ proc: ChildProcess; match: string }> {
-  const proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // SKIFF_BENCH_CPU_PROF=DIR: a V8 CPU profile of each child (API server, runtime, agent), written into DIR on exit.
+  const prof = process.env.SKIFF_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SKIFF_BENCH_CPU_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const bound = setTimeout(() => reject(new Error(`${what} did not start within 60 s:\n${out.slice(-2000)}`)), 60_000);

@@ -1,4 +1,4 @@
-/** PUT semantics that the write path's shortcuts must keep: no-op updates store nothing, real ones do. */
+/** PUT semantics that the write path's shortcuts must keep (no-op updates store nothing, real ones do), and binding. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer } from '../../test-util/server.js';
 import type { ApiServer } from '../index.js';
@@ -36,5 +36,32 @@ describe('replacing an object', () => {
     await call(server, 'PUT', `${CMS}/pinned`, { ...created, data: { k: 'w' } });
     const stale = await call(server, 'PUT', `${CMS}/pinned`, { ...created, data: { k: 'x' } });
     expect(stale.status).toBe(409);
+  });
+});
+
+describe('binding a pod', () => {
+  const PODS = '/api/v1/namespaces/default/pods';
+  const pod = (name: string) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+  const binding = (name: string, node: string) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
+
+  it('sets nodeName and PodScheduled, answers a 201 Status, and adds no managedFields entry (as the real server)', async () => {
+    const created = (await call(server, 'POST', PODS, pod('bind-me'))).body;
+    const res = await call(server, 'POST', `${PODS}/bind-me/binding`, binding('bind-me', 'node-a'));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'Status', status: 'Success' });
+    const bound = (await call(server, 'GET', `${PODS}/bind-me`)).body;
+    expect(bound.spec.nodeName).toBe('node-a');
+    expect(bound.status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'True' }));
+    expect(Number(bound.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    expect(bound.metadata.managedFields).toEqual(created.metadata.managedFields);
+  });
+
+  it('answers 409 for a pod that is already bound, and leaves it on its node', async () => {
+    await call(server, 'POST', PODS, pod('bound-once'));
+    expect((await call(server, 'POST', `${PODS}/bound-once/binding`, binding('bound-once', 'node-a'))).status).toBe(201);
+    const again = await call(server, 'POST', `${PODS}/bound-once/binding`, binding('bound-once', 'node-b'));
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('already assigned to node "node-a"');
+    expect((await call(server, 'GET', `${PODS}/bound-once`)).body.spec.nodeName).toBe('node-a');
   });
 });

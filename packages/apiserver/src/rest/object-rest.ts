@@ -197,7 +197,9 @@ export class ObjectRest {
       const next = this.prepareUpdate(def, namespace, name, await produce(given), cur, subresource, opts);
       if (sameIgnoringManagedFields(next, cur)) return { obj: cur.obj, created: false };
       await strategy.admit?.(this.ctx, next, cur.obj);
-      if (!opts.applied) {
+      // A binding is written by the server itself, as the real one writes it straight to storage: no field
+      // manager runs, so it adds no managedFields entry (a scheduled pod's nodeName and PodScheduled have no owner).
+      if (!opts.applied && subresource !== 'binding') {
         trackUpdate(cur.obj, next, { name: opts.manager, subresource: subresource ?? '' }, scopeOf(subresource ?? '', def.statusSubresource));
       }
       if (this.finalizedAway(def, next)) {
