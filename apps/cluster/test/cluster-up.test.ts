@@ -4,16 +4,16 @@
  * node's network namespace. Then Ctrl-C, a restart that resumes the cluster, `skiff nodes add`, a crash, and
  * `skiff reset`. Whatever happens, afterAll leaves nothing of this cluster on the host.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'node:http';
-import { kubectlForKubeconfig, type Kubectl } from '@skiff/test-util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kubectl } from '@skiff/test-util';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENTS, locateComponent } from '../src/components/components.js';
 import { eventually } from '../test-util/eventually.js';
 import { runSkiff } from '../test-util/skiff-cli.js';
-import { freshNetworks, hostObjects, startSkiffUp, type SkiffUp } from '../test-util/skiff-up.js';
+import { httpGet } from '../test-util/http-get.js';
+import { freshNetworks, hostObjects } from '../test-util/skiff-up.js';
+import { useSkiffUpCluster } from '../test-util/skiff-up-cluster.js';
 
 const root = process.getuid?.() === 0;
 const haveRunc = existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc');
@@ -33,45 +33,25 @@ function webPod(name: string, node: string): string {
   });
 }
 
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-up-test-'));
   const nets = freshNetworks();
-  const args = ['--data-dir', dataDir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0'];
-  let up: SkiffUp | undefined;
+  const upArgs = (dir: string) => ['--data-dir', dir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0'];
+  // A cluster still running when the tests end (one failed midway) is killed: `skiff reset` cleans up after a crash too.
+  const cluster = useSkiffUpCluster({ prefix: 'skiff-up-test', args: upArgs, stopSignal: 'SIGKILL' });
+  let dataDir = '';
   let kubectl: Kubectl;
   let clusterId = '';
   const podsBefore = new Map<string, string>();
 
-  beforeAll(async () => {
-    up = startSkiffUp(args);
-    await up.waitFor(/^Cluster ready/);
+  beforeAll(() => {
+    dataDir = cluster.dataDir;
     clusterId = (JSON.parse(readFileSync(join(dataDir, 'cluster.json'), 'utf8')) as { id: string }).id;
-    kubectl = kubectlForKubeconfig(join(dataDir, 'kubeconfig'), { timeoutMs: 120_000 });
-  });
-
-  afterAll(async () => {
-    await up?.stop('SIGKILL');
-    await runSkiff(['reset', '--data-dir', dataDir]);
-    kubectl?.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
+    kubectl = cluster.kubectl;
   });
 
   it('prints the export line and says when it is ready', () => {
-    expect(up!.output()).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
-    expect(up!.output()).toMatch(/^Cluster ready: 2 node\(s\) Ready \(skiff-node-1, skiff-node-2\)/m);
+    expect(cluster.up.output()).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
+    expect(cluster.up.output()).toMatch(/^Cluster ready: 2 node\(s\) Ready \(skiff-node-1, skiff-node-2\)/m);
   });
 
   it('shows both nodes Ready in kubectl, each with its own address on the node network', async () => {
@@ -159,7 +139,7 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
     const reset = await runSkiff(['reset', '--data-dir', dataDir]);
     expect(reset.code).toBe(1);
     expect(reset.stderr).toMatch(/^skiff: the cluster in .* is running \(skiff pid \d+\); stop it first/);
-    const second = await runSkiff(['up', ...args]);
+    const second = await runSkiff(['up', ...upArgs(dataDir)]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/a cluster is already running from .* \(skiff pid \d+\)/);
   });
@@ -167,9 +147,9 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
   it('stops on Ctrl-C, pods first, and leaves no namespace, interface, route, rule or cgroup behind', async () => {
     const status = JSON.parse((await runSkiff(['status', '--data-dir', dataDir, '--json'])).stdout);
     expect(hostObjects(clusterId, nets.nodeCidr).length).toBeGreaterThan(0);
-    expect(await up!.stop('SIGINT')).toBe(0);
-    expect(up!.output()).toMatch(/skiff-node-\d: stopped 1 container\(s\) in 1 pod\(s\)/);
-    expect(up!.output()).not.toMatch(/left behind/);
+    expect(await cluster.up.stop('SIGINT')).toBe(0);
+    expect(cluster.up.output()).toMatch(/skiff-node-\d: stopped 1 container\(s\) in 1 pod\(s\)/);
+    expect(cluster.up.output()).not.toMatch(/left behind/);
     expect(hostObjects(clusterId, nets.nodeCidr)).toEqual([]);
     for (const p of status.processes) expect(existsSync(`/proc/${p.pid}`), `${p.name} (pid ${p.pid}) is gone`).toBe(false);
     expect(existsSync(join(dataDir, 'cluster.json'))).toBe(true);
@@ -179,8 +159,7 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
   });
 
   it('resumes the same cluster with its objects on the next start', async () => {
-    up = startSkiffUp(args);
-    await up.waitFor(/^Cluster ready/);
+    const up = await cluster.restart();
     expect(up.output()).toMatch(`resuming cluster ${clusterId}`);
     for (const [name, uid] of podsBefore) {
       const pod = await eventually(async () => {
@@ -202,8 +181,8 @@ describe.skipIf(!root || !haveRunc)('skiff up as root with two nodes', () => {
   });
 
   it('after a crash, skiff reset removes the pods, the host objects and the data dir', async () => {
-    up!.child.kill('SIGKILL');
-    await up!.exited;
+    cluster.up.child.kill('SIGKILL');
+    await cluster.up.exited;
     expect(hostObjects(clusterId, nets.nodeCidr).length).toBeGreaterThan(0);
     const r = await runSkiff(['reset', '--data-dir', dataDir], { timeoutMs: 300_000 });
     expect(r.stderr).toBe('');

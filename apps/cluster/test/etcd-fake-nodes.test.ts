@@ -3,47 +3,44 @@
  * only: the control plane keeps every object in etcd under /registry, the fake nodes register and stay Ready, and a
  * Deployment's pods are scheduled onto them and reported Running without containers. Needs no root and no runc.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { kubectlForKubeconfig, type Kubectl } from '@skiff/test-util';
+import type { Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdctl } from '../../../packages/store-wasm/test-util/etcdctl.js';
 import { realEtcdAvailability, startRealEtcd, type RealEtcd } from '../../../packages/store-wasm/test-util/real-etcd.js';
 import { COMPONENTS, locateComponent } from '../src/components/components.js';
 import { eventually } from '../test-util/eventually.js';
-import { runSkiff } from '../test-util/skiff-cli.js';
-import { freshNetworks, startSkiffUp, type SkiffUp } from '../test-util/skiff-up.js';
+import { freshNetworks } from '../test-util/skiff-up.js';
+import { useSkiffUpCluster } from '../test-util/skiff-up-cluster.js';
 
 const controlPlane = ['apiserver', 'scheduler', 'controller-manager'].every((n) => locateComponent(COMPONENTS.find((c) => c.name === n)!).available);
 
 describe.skipIf(!realEtcdAvailability().available || !controlPlane)('skiff up on a real etcd with fake nodes', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-etcd-fake-'));
   let etcd: RealEtcd | undefined;
-  let up: SkiffUp | undefined;
   let kubectl: Kubectl;
 
+  // Registered first, so etcd starts before the cluster and stops after it.
   beforeAll(async () => {
     etcd = await startRealEtcd({ name: 'skiff-cluster-test' });
-    const nets = freshNetworks();
-    up = startSkiffUp([
-      '--data-dir', dataDir, '--store', 'etcd', '--etcd-endpoints', etcd.clientUrl, '--nodes', '0', '--fake-nodes', '3',
-      '--network', 'host', '--cluster-cidr', nets.clusterCidr, '--api-port', '0',
-    ]);
-    await up.waitFor(/^Cluster ready/);
-    kubectl = kubectlForKubeconfig(join(dataDir, 'kubeconfig'), { timeoutMs: 120_000 });
+  });
+  afterAll(async () => {
+    await etcd?.stop();
   });
 
-  afterAll(async () => {
-    await up?.stop('SIGINT');
-    await runSkiff(['reset', '--data-dir', dataDir]);
-    kubectl?.cleanup();
-    await etcd?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const nets = freshNetworks();
+  const cluster = useSkiffUpCluster({
+    prefix: 'skiff-etcd-fake',
+    args: (dir) => [
+      '--data-dir', dir, '--store', 'etcd', '--etcd-endpoints', etcd!.clientUrl, '--nodes', '0', '--fake-nodes', '3',
+      '--network', 'host', '--cluster-cidr', nets.clusterCidr, '--api-port', '0',
+    ],
+  });
+
+  beforeAll(() => {
+    kubectl = cluster.kubectl;
   });
 
   it('says which store it runs on', () => {
-    expect(up!.output()).toContain(`store: etcd at ${etcd!.clientUrl}`);
+    expect(cluster.up.output()).toContain(`store: etcd at ${etcd!.clientUrl}`);
   });
 
   it('shows the three fake nodes Ready', async () => {

@@ -7,16 +7,16 @@
  * version lives in an environment variable so that `kubectl set env` makes a rollout. Runs only where the whole
  * cluster can (root, runc, and the controller manager, scheduler and proxy processes built); skipped otherwise.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'node:http';
-import { kubectlForKubeconfig, type Kubectl } from '@skiff/test-util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kubectl } from '@skiff/test-util';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENTS, locateComponent, type ComponentName } from '../src/components/components.js';
 import { eventually } from '../test-util/eventually.js';
+import { httpGet as httpGetBody } from '../test-util/http-get.js';
 import { runSkiff } from '../test-util/skiff-cli.js';
-import { freshNetworks, startSkiffUp, type SkiffUp } from '../test-util/skiff-up.js';
+import { freshNetworks } from '../test-util/skiff-up.js';
+import { useSkiffUpCluster } from '../test-util/skiff-up-cluster.js';
 
 const root = process.getuid?.() === 0;
 const haveRunc = existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc');
@@ -26,24 +26,16 @@ const wholeCluster = available('controller-manager') && available('scheduler') &
 // kubectl create deployment names the container after its image: "busybox".
 const APP = 'echo "serving $VERSION"; echo "$VERSION $(hostname)" > /tmp/index.html; exec httpd -f -p 8080 -h /tmp';
 
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** The app's answer, without the newline httpd's file ends with. */
+const httpGet = async (url: string) => (await httpGetBody(url)).trim();
 
 describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tutorial on skiff up', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-tutorial-'));
   const nets = freshNetworks();
   const nodeAddresses = [11, 12].map((n) => `${nets.nodeCidr.split('.').slice(0, 3).join('.')}.${n}`);
-  let up: SkiffUp | undefined;
+  const cluster = useSkiffUpCluster({
+    prefix: 'skiff-tutorial',
+    args: (dir) => ['--data-dir', dir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0'],
+  });
   let kubectl: Kubectl;
   let nodePort = 0;
 
@@ -60,17 +52,8 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     return seen;
   };
 
-  beforeAll(async () => {
-    up = startSkiffUp(['--data-dir', dataDir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0']);
-    await up.waitFor(/^Cluster ready/);
-    kubectl = kubectlForKubeconfig(join(dataDir, 'kubeconfig'), { timeoutMs: 120_000 });
-  });
-
-  afterAll(async () => {
-    await up?.stop('SIGINT');
-    await runSkiff(['reset', '--data-dir', dataDir]);
-    kubectl?.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    kubectl = cluster.kubectl;
   });
 
   it('module 1: the cluster answers kubectl with two Ready nodes', async () => {
@@ -289,7 +272,7 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
   it('self-healing: a stopped node is marked NotReady and its pods come back on another node', async () => {
     const web = (await kubectl.json<{ items: any[] }>(['get', 'pods', '-l', 'app=web'])).items;
     const lost = web[0].spec.nodeName as string;
-    const status = JSON.parse((await runSkiff(['status', '--json', '--data-dir', dataDir])).stdout);
+    const status = JSON.parse((await runSkiff(['status', '--json', '--data-dir', cluster.dataDir])).stdout);
     const agent = status.processes.find((p: { name: string }) => p.name === `${lost}/agent`);
     expect(agent?.pid).toBeGreaterThan(0);
     // Frozen, not killed: the node stops renewing its Lease as a powered-off machine would, and comes back after.
