@@ -31,6 +31,18 @@ describe('replacing an object', () => {
     expect((await call(server, 'GET', `${CMS}/changed`)).body).toEqual(put);
   });
 
+  it('answers a patch with the object as stored, the same a GET then returns', async () => {
+    await call(server, 'POST', CMS, { metadata: { name: 'patched' }, data: { k: 'v' } });
+    const merge = { 'content-type': 'application/merge-patch+json' };
+    const patched = await call(server, 'PATCH', `${CMS}/patched`, { data: { k: 'w', n: '1' } }, merge);
+    expect(patched.status).toBe(200);
+    expect(patched.body.data).toEqual({ k: 'w', n: '1' });
+    expect((await call(server, 'GET', `${CMS}/patched`)).body).toEqual(patched.body);
+    // A patch that changes nothing stores nothing: the same resourceVersion comes back.
+    const again = await call(server, 'PATCH', `${CMS}/patched`, { data: { k: 'w' } }, merge);
+    expect(again.body.metadata.resourceVersion).toBe(patched.body.metadata.resourceVersion);
+  });
+
   it('answers 409 when the body pins a resourceVersion that is no longer current', async () => {
     const created = (await call(server, 'POST', CMS, { metadata: { name: 'pinned' }, data: { k: 'v' } })).body;
     await call(server, 'PUT', `${CMS}/pinned`, { ...created, data: { k: 'w' } });
