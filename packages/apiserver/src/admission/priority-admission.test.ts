@@ -74,6 +74,18 @@ describe('Priority admission of pods', () => {
     expect(agrees.status).toBe(201);
   });
 
+  it('keeps the priority it set when a replacement leaves it out, and still refuses a change', async () => {
+    const created = (await call(live.server, 'POST', PODS, pod('replaced'))).body;
+    expect(created.spec).toMatchObject({ priority: 0, preemptionPolicy: 'PreemptLowerPriority' });
+    // As written by hand (or by a client that never read it back): no priority, no preemptionPolicy.
+    const put = await call(live.server, 'PUT', `${PODS}/replaced`, { ...pod('replaced'), metadata: { name: 'replaced', labels: { round: '2' } } });
+    expect(put.status).toBe(200);
+    expect(put.body.spec).toMatchObject({ priority: 0, preemptionPolicy: 'PreemptLowerPriority' });
+    expect(put.body.metadata.labels).toEqual({ round: '2' });
+    const changed = await call(live.server, 'PUT', `${PODS}/replaced`, pod('replaced', { priority: 7 }));
+    expect(changed.status).toBe(422);
+  });
+
   it('gives pods without a class the global default class, and allows only one global default', async () => {
     const def = await call(live.server, 'POST', PCS, { metadata: { name: 'everyday' }, value: 50, globalDefault: true });
     expect(def.status).toBe(201);

@@ -47,6 +47,20 @@ export async function admitPodPriority(ctx: ServerContext, pod: KubeObject): Pro
   spec.preemptionPolicy = computed(name, 'string value of PreemptionPolicy', spec.preemptionPolicy, cls?.preemptionPolicy ?? 'PreemptLowerPriority');
 }
 
+/**
+ * On update the plugin only keeps what it set at create: a replacement that leaves priority or preemptionPolicy out
+ * (`kubectl replace` of a pod written by hand) carries the stored values over, so that the update validation, which
+ * forbids changing them, sees them unchanged. A value that differs is still refused there.
+ */
+export function keepPodPriority(pod: KubeObject, prev: KubeObject): void {
+  const spec = pod.spec;
+  if (!spec || typeof spec !== 'object') return;
+  if ((spec.priority === undefined || spec.priority === null) && prev.spec?.priority !== undefined) spec.priority = prev.spec.priority;
+  if ((spec.preemptionPolicy === undefined || spec.preemptionPolicy === null) && prev.spec?.preemptionPolicy !== undefined) {
+    spec.preemptionPolicy = prev.spec.preemptionPolicy;
+  }
+}
+
 /** What the class gives, unless the pod set something else itself, which it may not. */
 function computed<T>(pod: string, what: string, given: unknown, value: T): T {
   if (given !== undefined && given !== null && given !== value) {

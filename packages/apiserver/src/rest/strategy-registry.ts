@@ -1,11 +1,15 @@
 /** The strategies of the built-in resources. Resources not listed use the generic behaviour alone. */
 import { generateJobSelector, initialPodStatus, type KubeObject, type ResourceDefinition } from '@skiff/api';
-import { admitPodPriority, admitPriorityClass } from '../admission/priority-admission.js';
+import { admitPodPriority, admitPriorityClass, keepPodPriority } from '../admission/priority-admission.js';
 import type { Strategy } from './strategy.js';
 
 const podStrategy: Strategy = {
   prepareForCreate(pod) {
     pod.status = initialPodStatus(pod);
+  },
+  // Priority admission's update half; it runs before validation, as mutating admission does on the real server.
+  prepareForUpdate(next, prev) {
+    keepPodPriority(next, prev);
   },
   gracePeriod(pod, opts) {
     // A pod no kubelet runs has nothing to wait for.
