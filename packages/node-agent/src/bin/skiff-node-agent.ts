@@ -27,6 +27,8 @@ const usage = `usage: skiff-node-agent --node-name NAME --kubeconfig FILE --cri-
                              imagefs.available<15%,imagefs.inodesFree<5%; giving any replaces them all)
   --eviction-soft LIST       soft eviction thresholds, same syntax; each needs a grace period:
   --eviction-soft-grace-period LIST   e.g. memory.available=1m30s
+  --eviction-minimum-reclaim LIST     how far past a threshold to reclaim once it is met,
+                             e.g. memory.available=0Mi,nodefs.available=500Mi (default none)
   --eviction-max-pod-grace-period N   seconds a soft eviction gives a pod to stop (default 0)
   --eviction-pressure-transition-period D   how long pressure conditions stay after recovery (default 5m)
   --tls-cert FILE --tls-key FILE   serve the kubelet API over HTTPS
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
       'eviction-hard': { type: 'string' },
       'eviction-soft': { type: 'string' },
       'eviction-soft-grace-period': { type: 'string' },
+      'eviction-minimum-reclaim': { type: 'string' },
       'eviction-max-pod-grace-period': { type: 'string' },
       'eviction-pressure-transition-period': { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
       hard: values['eviction-hard'],
       soft: values['eviction-soft'],
       softGracePeriod: values['eviction-soft-grace-period'],
+      minimumReclaim: values['eviction-minimum-reclaim'],
       maxPodGracePeriodSeconds: num(values['eviction-max-pod-grace-period'], '--eviction-max-pod-grace-period'),
       pressureTransitionPeriodMs:
         values['eviction-pressure-transition-period'] === undefined ? undefined : parseGoDuration(values['eviction-pressure-transition-period'], '--eviction-pressure-transition-period'),

@@ -4,7 +4,7 @@
  */
 import { NodeAgentError } from '../../errors.js';
 import type { EvictionStatsSource } from './stats-source.js';
-import { DEFAULT_EVICTION_HARD, parseThresholds, softThresholds, type Threshold } from './thresholds.js';
+import { DEFAULT_EVICTION_HARD, parseThresholds, softThresholds, withMinimumReclaims, type Threshold } from './thresholds.js';
 
 export interface EvictionOptions {
   /** --eviction-hard; default the kubelet's (see thresholds.ts). An empty string sets no hard thresholds. */
@@ -13,6 +13,8 @@ export interface EvictionOptions {
   soft?: string;
   /** --eviction-soft-grace-period, e.g. "memory.available=1m30s". */
   softGracePeriod?: string;
+  /** --eviction-minimum-reclaim, e.g. "memory.available=0Mi,nodefs.available=500Mi" (default: none). */
+  minimumReclaim?: string;
   /** --eviction-max-pod-grace-period: the most a soft eviction gives a pod to stop (default 0: none). */
   maxPodGracePeriodSeconds?: number;
   /** --eviction-pressure-transition-period: how long a pressure condition stays after its signal recovers (5 min). */
@@ -39,5 +41,6 @@ export function resolveEvictionConfig(o: EvictionOptions = {}): EvictionConfig {
   if (!(transition >= 0)) throw new NodeAgentError('InvalidArgument', `--eviction-pressure-transition-period must not be negative`);
   const interval = o.monitoringIntervalMs ?? 10_000;
   if (!(interval > 0)) throw new NodeAgentError('InvalidArgument', `the eviction monitoring interval must be positive, not ${interval}`);
-  return { thresholds: [...hard, ...soft], maxPodGracePeriodSeconds: max, pressureTransitionPeriodMs: transition, monitoringIntervalMs: interval };
+  const thresholds = withMinimumReclaims([...hard, ...soft], o.minimumReclaim ?? '');
+  return { thresholds, maxPodGracePeriodSeconds: max, pressureTransitionPeriodMs: transition, monitoringIntervalMs: interval };
 }

@@ -12,9 +12,12 @@
  *      Failed/Evicted with a DisruptionTarget condition. The pod object stays.
  *
  * Critical pods are skipped, never evicted: when only they are left, pressure persists and the manager says so.
+ * A threshold with a minimum reclaim stays met until the signal is that far past it (pressure-tracker.ts), so
+ * evictions go on until that much is reclaimed.
+ *
  * Not done (the kubelet does these): reclaiming node-level resources first (image and dead-container garbage
- * collection before evicting for disk), --eviction-minimum-reclaim, and memory threshold notifications from the
- * kernel (memcg thresholds); signals are only polled.
+ * collection before evicting for disk), and memory threshold notifications from the kernel (memcg thresholds);
+ * signals are only polled.
  */
 import type { Logger } from 'pino';
 import type { EventType } from '../pods/pod-context.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PressureTracker } from './pressure-tracker.js';
 import type { Observations } from './signals.js';
-import { parseThresholds, softThresholds } from './thresholds.js';
+import { parseThresholds, softThresholds, withMinimumReclaims } from './thresholds.js';
 
 const Mi = 1024 * 1024;
 const memory = (availableMi: number): Observations => ({ 'memory.available': { available: availableMi * Mi, capacity: 8192 * Mi } });
@@ -51,5 +51,28 @@ describe('PressureTracker', () => {
     const t = new PressureTracker(parseThresholds('memory.available<100Mi', true), 0);
     expect(view(t.update(memory(50), 0)).conditions).toEqual(['MemoryPressure']);
     expect(view(t.update(memory(500), 1)).conditions).toEqual([]);
+  });
+
+  it('with a minimum reclaim, keeps a met threshold until the signal is past it by that much', () => {
+    const t = new PressureTracker(withMinimumReclaims(parseThresholds('memory.available<100Mi', true), 'memory.available=400Mi'), 0);
+    // Never met: the margin alone does not make pressure.
+    expect(view(t.update(memory(300), 0)).met).toEqual([]);
+    expect(view(t.update(memory(50), 1))).toEqual({ met: ['memory.available'], reclaim: ['memory.available'], conditions: ['MemoryPressure'] });
+    // Past the threshold, short of threshold + 400Mi: still met, so evictions go on.
+    expect(view(t.update(memory(300), 2)).reclaim).toEqual(['memory.available']);
+    expect(view(t.update(memory(499), 3)).met).toEqual(['memory.available']);
+    // 500Mi available = 100Mi + 400Mi: resolved, and once let go the margin no longer holds it.
+    expect(view(t.update(memory(500), 4))).toEqual({ met: [], reclaim: [], conditions: [] });
+    expect(view(t.update(memory(300), 5)).met).toEqual([]);
+  });
+
+  it('takes a percentage minimum reclaim against the capacity, and keeps a soft grace period running', () => {
+    const thresholds = withMinimumReclaims(softThresholds('memory.available<1Gi', 'memory.available=60s'), 'memory.available=10%');
+    const t = new PressureTracker(thresholds, 0);
+    t.update(memory(500), 0);
+    // 1Gi + 10% of 8Gi = 1843.2Mi: 1500Mi is not enough, and the grace period counts on from t=0.
+    expect(view(t.update(memory(1500), 30_000)).reclaim).toEqual([]);
+    expect(view(t.update(memory(1500), 60_000)).reclaim).toEqual(['memory.available']);
+    expect(view(t.update(memory(1900), 70_000)).met).toEqual([]);
   });
 });

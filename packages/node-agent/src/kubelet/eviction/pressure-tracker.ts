@@ -13,10 +13,14 @@
  *   t=70   above   not met; the grace period starts over next time; MemoryPressure stays True (last met at 60)
  *   t=360  above   MemoryPressure False (300 s since it was last met)
  *
+ * With a minimum reclaim (--eviction-minimum-reclaim), a threshold that was met stays met until the signal is above
+ * the threshold plus that amount, so the manager goes on evicting until it has reclaimed that much more than the
+ * bare threshold, rather than stopping at its edge and crossing it again at once.
+ *
  * A signal absent from an observation counts as not met.
  */
 import { SIGNAL_CONDITION, type Observations, type PressureCondition } from './signals.js';
-import { thresholdAmount, type Threshold } from './thresholds.js';
+import { resolvedAmount, thresholdAmount, type Threshold } from './thresholds.js';
 
 export interface PressureView {
   met: Threshold[];
@@ -33,9 +37,16 @@ export function isMet(t: Threshold, observations: Observations): boolean {
   return o !== undefined && o.available < thresholdAmount(t, o.capacity);
 }
 
+/** For a threshold met at the last observation: whether it is still short of its minimum reclaim. */
+function notYetResolved(t: Threshold, observations: Observations): boolean {
+  const o = observations[t.signal];
+  return o !== undefined && o.available < resolvedAmount(t, o.capacity);
+}
+
 export class PressureTracker {
   private readonly firstMetAt = new Map<string, number>();
   private readonly conditionLastMetAt = new Map<PressureCondition, number>();
+  private lastMet = new Set<string>();
 
   constructor(
     private readonly thresholds: readonly Threshold[],
@@ -43,8 +54,9 @@ export class PressureTracker {
   ) {}
 
   update(observations: Observations, nowMs: number): PressureView {
-    const met = this.thresholds.filter((t) => isMet(t, observations));
+    const met = this.thresholds.filter((t) => isMet(t, observations) || (this.lastMet.has(keyOf(t)) && notYetResolved(t, observations)));
     const metKeys = new Set(met.map(keyOf));
+    this.lastMet = metKeys;
     for (const key of this.firstMetAt.keys()) if (!metKeys.has(key)) this.firstMetAt.delete(key);
     for (const t of met) {
       if (!this.firstMetAt.has(keyOf(t))) this.firstMetAt.set(keyOf(t), nowMs);

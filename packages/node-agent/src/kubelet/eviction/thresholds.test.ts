@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveEvictionConfig } from './eviction-config.js';
 import { parseGoDuration } from './go-duration.js';
-import { describeThreshold, parseThresholds, softThresholds, thresholdAmount, thresholdText } from './thresholds.js';
+import { describeThreshold, parseThresholds, resolvedAmount, softThresholds, thresholdAmount, thresholdText, withMinimumReclaims } from './thresholds.js';
 
 const Mi = 1024 * 1024;
 
@@ -50,6 +50,34 @@ describe('soft thresholds', () => {
     ['a grace period without a signal', 'memory.available<1Gi', '=1m', /expected signal=duration/],
   ])('reject %s', (_what, soft, periods, message) => {
     expect(() => softThresholds(soft, periods)).toThrow(message);
+  });
+});
+
+describe('minimum reclaims', () => {
+  it('go to every threshold of their signal, hard and soft, as quantities or percentages', () => {
+    const cfg = resolveEvictionConfig({
+      hard: 'memory.available<100Mi,nodefs.available<10%',
+      soft: 'memory.available<1Gi',
+      softGracePeriod: 'memory.available=1m',
+      minimumReclaim: 'memory.available=0Mi, nodefs.available=5%',
+    });
+    expect(cfg.thresholds.map((t) => [t.signal, t.hard, t.minReclaim])).toEqual([
+      ['memory.available', true, { quantity: 0 }],
+      ['nodefs.available', true, { percentage: 0.05 }],
+      ['memory.available', false, { quantity: 0 }],
+    ]);
+    expect(resolvedAmount(cfg.thresholds[1]!, 1000)).toBe(150);
+    expect(resolvedAmount(parseThresholds('memory.available<100Mi', true)[0]!, 0)).toBe(100 * Mi);
+  });
+
+  it('refuse unknown signals, duplicates, negative amounts and malformed entries with the flag named', () => {
+    const t = parseThresholds('memory.available<100Mi', true);
+    expect(() => withMinimumReclaims(t, 'memory.free=1Gi')).toThrow(/--eviction-minimum-reclaim: unknown eviction signal "memory.free"/);
+    expect(() => withMinimumReclaims(t, 'memory.available=1Gi,memory.available=2Gi')).toThrow(/duplicate minimum reclaim for signal memory.available/);
+    expect(() => withMinimumReclaims(t, 'memory.available=-1Gi')).toThrow(/must not be negative/);
+    expect(() => withMinimumReclaims(t, 'memory.available=120%')).toThrow(/not a percentage in \[0%, 100%\]/);
+    expect(() => withMinimumReclaims(t, 'memory.available')).toThrow(/expected signal=quantity/);
+    expect(() => withMinimumReclaims(t, 'memory.available=lots')).toThrow(/"lots" is not a quantity/);
   });
 });
 

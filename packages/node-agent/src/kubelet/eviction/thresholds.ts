@@ -25,6 +25,14 @@ export interface Threshold {
   hard: boolean;
   /** How long a soft threshold must hold before it drives evictions; 0 for hard thresholds. */
   gracePeriodMs: number;
+  /** --eviction-minimum-reclaim: once met, the threshold holds until this much more than it is available again. */
+  minReclaim?: Amount;
+}
+
+/** An amount of a signal's unit, absolute or as a share of its capacity. */
+export interface Amount {
+  quantity?: number;
+  percentage?: number;
 }
 
 export const DEFAULT_EVICTION_HARD = 'memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%,imagefs.available<15%,imagefs.inodesFree<5%';
@@ -95,9 +103,46 @@ export function softThresholds(soft: string, gracePeriods: string): Threshold[] 
   });
 }
 
+/**
+ * Parses --eviction-minimum-reclaim ("memory.available=0Mi,nodefs.available=500Mi,imagefs.available=2Gi"): per
+ * signal a non-negative quantity or percentage, and gives it to that signal's thresholds, hard and soft.
+ */
+export function withMinimumReclaims(thresholds: Threshold[], spec: string): Threshold[] {
+  const flag = '--eviction-minimum-reclaim';
+  const reclaims = new Map<Signal, Amount>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf('=');
+    const signal = part.slice(0, Math.max(0, i)).trim();
+    const value = part.slice(i + 1).trim();
+    if (i <= 0) throw invalid(`${flag}: expected signal=quantity, got "${part}"`);
+    if (!isSignal(signal)) throw invalid(`${flag}: unknown eviction signal "${signal}" (known: ${SIGNALS.join(', ')})`);
+    if (reclaims.has(signal)) throw invalid(`${flag}: found duplicate minimum reclaim for signal ${signal}`);
+    if (value.endsWith('%')) {
+      const pct = Number(value.slice(0, -1));
+      if (!Number.isFinite(pct) || value.length === 1 || pct < 0 || pct > 100) throw invalid(`${flag}: "${value}" is not a percentage in [0%, 100%] for ${signal}`);
+      reclaims.set(signal, { percentage: pct / 100 });
+      continue;
+    }
+    if (!isValidQuantity(value)) throw invalid(`${flag}: "${value}" is not a quantity for ${signal}`);
+    const q = parseQuantity(value);
+    if (q.nanos < 0n) throw invalid(`${flag}: minimum reclaim for ${signal} must not be negative, not ${value}`);
+    reclaims.set(signal, { quantity: Math.ceil(Number(q.nanos) / 1e9) });
+  }
+  return thresholds.map((t) => (reclaims.has(t.signal) ? { ...t, minReclaim: reclaims.get(t.signal) } : t));
+}
+
+function amountOf(a: Amount, capacity: number): number {
+  return a.quantity ?? Math.floor(capacity * (a.percentage ?? 0));
+}
+
 /** The threshold as an amount of the signal's unit, given its capacity. */
 export function thresholdAmount(t: Threshold, capacity: number): number {
-  return t.quantity ?? Math.floor(capacity * (t.percentage ?? 0));
+  return amountOf(t, capacity);
+}
+
+/** What must be available again before a met threshold lets go: the threshold plus its minimum reclaim. */
+export function resolvedAmount(t: Threshold, capacity: number): number {
+  return thresholdAmount(t, capacity) + (t.minReclaim ? amountOf(t.minReclaim, capacity) : 0);
 }
 
 /** The threshold as the eviction message prints it: as written, or a percentage resolved against the capacity. */
