@@ -15,9 +15,10 @@
  * A threshold with a minimum reclaim stays met until the signal is that far past it (pressure-tracker.ts), so
  * evictions go on until that much is reclaimed.
  *
- * Not done (the kubelet does these): reclaiming node-level resources first (image and dead-container garbage
- * collection before evicting for disk), and memory threshold notifications from the kernel (memcg thresholds);
- * signals are only polled.
+ * Not done (the kubelet does these): reclaiming node-level resources first (image garbage collection before
+ * evicting for disk: Skiff pulls from no registry, so a removed image could not come back; dead containers are
+ * collected per pod as they exit), and memory threshold notifications from the kernel (memcg thresholds); signals
+ * are only polled.
  */
 import type { Logger } from 'pino';
 import type { EventType } from '../pods/pod-context.js';
