@@ -21,7 +21,7 @@ import { notFoundStatus } from '../http/error-handling.js';
 import type { ResponseFormat } from '../http/media-types.js';
 import { parseDeleteOptions, parseWriteOptions } from '../http/query-options.js';
 import { decodeObjectBody, objectBodySource } from '../http/request-body.js';
-import { sendJson, sendStatus, sendStored } from '../http/respond.js';
+import { addWarnings, sendJson, sendStatus, sendStored } from '../http/respond.js';
 import { nowTimestamp } from '../rest/object-fields.js';
 import { groupResource, replacementFrom, type Producer } from '../rest/object-rest.js';
 import type { ApiRoutesDeps } from './api-routes.js';
@@ -156,7 +156,8 @@ export async function handleSubresource(
       if (req.method === 'PATCH' && subresource === 'status') {
         const plan = planPatch(req, def, 'status', q);
         const res = await deps.rest.update(def, ns, name, plan.produce, plan.opts, 'status');
-        return sendJson(reply, 200, res.obj, out);
+        if (res.stored) return sendStored(addWarnings(reply, plan.opts.warnings), 200, res.stored, out);
+        return sendJson(addWarnings(reply, plan.opts.warnings), 200, res.obj, out);
       }
       throw methodNotAllowed();
     }

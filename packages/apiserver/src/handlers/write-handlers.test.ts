@@ -43,6 +43,17 @@ describe('replacing an object', () => {
     expect(again.body.metadata.resourceVersion).toBe(patched.body.metadata.resourceVersion);
   });
 
+  it('answers a status patch with the object as stored, and changes only the status', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    await call(server, 'POST', PODS, { metadata: { name: 'status-patched' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const merge = { 'content-type': 'application/merge-patch+json' };
+    const patched = await call(server, 'PATCH', `${PODS}/status-patched/status`, { metadata: { labels: { ignored: 'yes' } }, status: { phase: 'Running', podIP: '10.1.2.3' } }, merge);
+    expect(patched.status).toBe(200);
+    expect(patched.body.status).toMatchObject({ phase: 'Running', podIP: '10.1.2.3' });
+    expect(patched.body.metadata.labels).toBeUndefined();
+    expect((await call(server, 'GET', `${PODS}/status-patched`)).body).toEqual(patched.body);
+  });
+
   it('answers 409 when the body pins a resourceVersion that is no longer current', async () => {
     const created = (await call(server, 'POST', CMS, { metadata: { name: 'pinned' }, data: { k: 'v' } })).body;
     await call(server, 'PUT', `${CMS}/pinned`, { ...created, data: { k: 'w' } });
