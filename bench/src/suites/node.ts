@@ -33,6 +33,8 @@ type Backend = 'runc' | 'process';
 
 interface NodeUnderTest {
   client: Client;
+  /** The API server's URL, for its /metrics. */
+  url: string;
   nodeName: string;
   /** The three processes, for their CPU time. */
   procs: { apiserver: ChildProcess; runtime: ChildProcess; agent: ChildProcess };
@@ -55,6 +57,26 @@ function sh(cmd: string, args: string[]): string {
   } catch {
     return '';
   }
+}
+
+/** Requests the API server has answered so far, by "VERB resource[/subresource]", from its /metrics. */
+async function apiRequests(url: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const text = await (await fetch(`${url}/metrics`)).text();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1] ?? '';
+    const sub = label('subresource');
+    const key = `${label('verb')} ${label('resource')}${sub ? `/${sub}` : ''}`;
+    out.set(key, (out.get(key) ?? 0) + (Number(line.slice(line.lastIndexOf(' ') + 1)) || 0));
+  }
+  return out;
+}
+
+function diffRequests(after: Map<string, number>, before: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, n] of after) if (n - (before.get(k) ?? 0) > 0) out.set(k, n - (before.get(k) ?? 0));
+  return out;
 }
 
 /** Starts a child and resolves once its output matches `ready` (its first capture group, if any). */
@@ -212,7 +234,7 @@ async function startNode(backend: Backend): Promise<NodeUnderTest> {
     );
     children.push(agent.proc);
     client = new Client({ server: api.match, qps: 0 });
-    return { client, nodeName, procs: { apiserver: api.proc, runtime: cri.proc, agent: agent.proc }, stop };
+    return { client, url: api.match, nodeName, procs: { apiserver: api.proc, runtime: cri.proc, agent: agent.proc }, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -325,9 +347,15 @@ export const nodeSuite: Suite = {
         ctx.log(`${backend}: ${burst} pods at once`);
         const names = Array.from({ length: burst }, (_, i) => `burst-${i}`);
         const cpuBefore = Object.fromEntries(Object.entries(node.procs).map(([k, p]) => [k, cpuSeconds(p)]));
+        const requestsBefore = await apiRequests(node.url);
         const t0 = performance.now();
         const b = await startPods(node, names);
         const wall = performance.now() - t0;
+        const requests = diffRequests(await apiRequests(node.url), requestsBefore);
+        const total = [...requests.values()].reduce((a, n) => a + n, 0);
+        results.push({ name: 'API requests per pod start (burst)', engine: backend, unit: 'req/pod', value: total / burst });
+        const top = [...requests].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, n]) => `${k} ${(n / burst).toFixed(2)}`);
+        notes.push(`${backend}, ${burst} pods at once: API requests per pod start, by verb and resource (the bench's own create and watch included): ${top.join(', ')}`);
         for (const [k, p] of Object.entries(node.procs)) {
           // the runtime's own CPU only: runc, CNI plugins and shims are its children and are not counted
           results.push({ name: `${k} CPU per pod start (burst)`, engine: backend, unit: 'ms', value: ((cpuSeconds(p) - cpuBefore[k]!) / burst) * 1000 });
