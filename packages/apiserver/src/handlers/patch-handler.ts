@@ -13,7 +13,7 @@ import {
   parseYamlDocument,
   rawBody,
 } from '../http/request-body.js';
-import { addWarnings, sendJson, sendStored } from '../http/respond.js';
+import { addWarnings, sendUpdated } from '../http/respond.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { scopeOf } from '../patch/managed-fields.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -88,7 +88,5 @@ export async function patchObject(
   const produce: Producer = plan.produce;
   const createIfMissing = plan.createFrom && !subresource ? () => rest.create(def, namespace, plan.createFrom!(), plan.opts) : undefined;
   const res = await rest.update(def, namespace, name, produce, plan.opts, subresource, createIfMissing);
-  // A write answers with the bytes it stored (no second serialization); a no-op or a dry run with the object.
-  if (res.stored) return sendStored(addWarnings(reply, plan.opts.warnings), res.created ? 201 : 200, res.stored, format);
-  return sendJson(addWarnings(reply, plan.opts.warnings), res.created ? 201 : 200, res.obj, format);
+  return sendUpdated(addWarnings(reply, plan.opts.warnings), res.created ? 201 : 200, res, format);
 }

@@ -21,7 +21,7 @@ import { notFoundStatus } from '../http/error-handling.js';
 import type { ResponseFormat } from '../http/media-types.js';
 import { parseDeleteOptions, parseWriteOptions } from '../http/query-options.js';
 import { decodeObjectBody, objectBodySource } from '../http/request-body.js';
-import { addWarnings, sendJson, sendStatus, sendStored } from '../http/respond.js';
+import { addWarnings, sendJson, sendStatus, sendUpdated } from '../http/respond.js';
 import { nowTimestamp } from '../rest/object-fields.js';
 import { groupResource, replacementFrom, type Producer } from '../rest/object-rest.js';
 import type { ApiRoutesDeps } from './api-routes.js';
@@ -149,15 +149,12 @@ export async function handleSubresource(
       if (req.method === 'GET' && subresource === 'status') return getObject(deps.ctx, def, ns, name, q, format, reply);
       if (req.method === 'PUT') {
         const res = await deps.rest.update(def, ns, name, replacementFrom(objectBodySource(req, deps.decodeProtobuf)), parseWriteOptions(q, req.headers['user-agent']), subresource);
-        // A write answers with its stored bytes (no second encoding); a no-op with the object as it is.
-        if (res.stored) return sendStored(reply, 200, res.stored, out);
-        return sendJson(reply, 200, res.obj, out);
+        return sendUpdated(reply, 200, res, out);
       }
       if (req.method === 'PATCH' && subresource === 'status') {
         const plan = planPatch(req, def, 'status', q);
         const res = await deps.rest.update(def, ns, name, plan.produce, plan.opts, 'status');
-        if (res.stored) return sendStored(addWarnings(reply, plan.opts.warnings), 200, res.stored, out);
-        return sendJson(addWarnings(reply, plan.opts.warnings), 200, res.obj, out);
+        return sendUpdated(addWarnings(reply, plan.opts.warnings), 200, res, out);
       }
       throw methodNotAllowed();
     }

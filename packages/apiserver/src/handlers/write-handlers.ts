@@ -3,7 +3,7 @@ import { successStatus, type KubeObject, type ResourceDefinition } from '@skiff/
 import type { FastifyReply } from 'fastify';
 import type { ResponseFormat } from '../http/media-types.js';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from '../http/query-options.js';
-import { addWarnings, sendJson, sendStored } from '../http/respond.js';
+import { addWarnings, sendJson, sendStored, sendUpdated } from '../http/respond.js';
 import { groupResource, replacementFrom, type ObjectRest } from '../rest/object-rest.js';
 import type { ServerContext } from '../rest/server-context.js';
 import { strategyFor } from '../rest/strategy-registry.js';
@@ -46,8 +46,7 @@ export async function replaceObject(
       ? () => rest.create(def, namespace, body(), opts)
       : undefined;
   const res = await rest.update(def, namespace, name, replacementFrom(body), opts, subresource, createIfMissing);
-  if (res.stored) return sendStored(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res.stored, format);
-  return sendJson(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res.obj, format);
+  return sendUpdated(addWarnings(reply, opts.warnings), res.created ? 201 : 200, res, format);
 }
 
 export async function deleteObject(

@@ -38,3 +38,8 @@ export function sendStored(reply: FastifyReply, code: number, stored: StoredObje
   if (stored.rv === 0 || format !== 'json') return sendJson(reply, code, stored.obj, format);
   return sendBytes(reply, code, stored.served, format);
 }
+
+/** The answer to an update: the stored bytes when it wrote, else (a no-op, a deletion by finalization) the object. */
+export function sendUpdated(reply: FastifyReply, code: number, res: { obj: unknown; stored?: StoredObject }, format: ResponseFormat = 'json'): FastifyReply {
+  return res.stored ? sendStored(reply, code, res.stored, format) : sendJson(reply, code, res.obj, format);
+}

@@ -48,6 +48,7 @@ describe('soft thresholds', () => {
     ['a soft threshold without a grace period', 'memory.available<1Gi', 'nodefs.available=1m', /grace period must be specified for the soft eviction threshold memory.available/],
     ['a grace period that is not a duration', 'memory.available<1Gi', 'memory.available=soon', /"soon" is not a duration/],
     ['a grace period without a signal', 'memory.available<1Gi', '=1m', /expected signal=duration/],
+    ['a grace period given twice', 'memory.available<1Gi', 'memory.available=1m,memory.available=2m', /duplicate duration for signal memory.available/],
   ])('reject %s', (_what, soft, periods, message) => {
     expect(() => softThresholds(soft, periods)).toThrow(message);
   });
@@ -73,9 +74,9 @@ describe('minimum reclaims', () => {
   it('refuse unknown signals, duplicates, negative amounts and malformed entries with the flag named', () => {
     const t = parseThresholds('memory.available<100Mi', true);
     expect(() => withMinimumReclaims(t, 'memory.free=1Gi')).toThrow(/--eviction-minimum-reclaim: unknown eviction signal "memory.free"/);
-    expect(() => withMinimumReclaims(t, 'memory.available=1Gi,memory.available=2Gi')).toThrow(/duplicate minimum reclaim for signal memory.available/);
+    expect(() => withMinimumReclaims(t, 'memory.available=1Gi,memory.available=2Gi')).toThrow(/duplicate quantity for signal memory.available/);
     expect(() => withMinimumReclaims(t, 'memory.available=-1Gi')).toThrow(/must not be negative/);
-    expect(() => withMinimumReclaims(t, 'memory.available=120%')).toThrow(/not a percentage in \[0%, 100%\]/);
+    expect(() => withMinimumReclaims(t, 'memory.available=120%')).toThrow(/percentage for memory.available must be <= 100%/);
     expect(() => withMinimumReclaims(t, 'memory.available')).toThrow(/expected signal=quantity/);
     expect(() => withMinimumReclaims(t, 'memory.available=lots')).toThrow(/"lots" is not a quantity/);
   });

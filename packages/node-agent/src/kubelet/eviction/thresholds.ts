@@ -50,19 +50,48 @@ function parseStatement(statement: string, hard: boolean, flag: string): Thresho
   const signal = statement.slice(0, i).trim();
   const value = statement.slice(i + 1).trim();
   if (!isSignal(signal)) throw invalid(`${flag}: unknown eviction signal "${signal}" (known: ${SIGNALS.join(', ')})`);
+  const amount = readAmount(value, signal, flag);
+  if (amount.percentage !== undefined) {
+    if (amount.percentage === 0) return undefined;
+    return { signal, percentage: amount.percentage, hard, gracePeriodMs: 0 };
+  }
+  if (amount.parsed.nanos <= 0n) throw invalid(`${flag}: eviction threshold ${signal} must be positive, not ${value}`);
+  return { signal, quantity: amount.quantity, quantityText: formatQuantity(amount.parsed), hard, gracePeriodMs: 0 };
+}
+
+/**
+ * A quantity or a percentage as the eviction flags write them; a percentage must lie in [0%, 100%]. The sign of a
+ * quantity is left to the caller (`parsed`), since thresholds and minimum reclaims bound it differently.
+ */
+function readAmount(
+  value: string,
+  signal: Signal,
+  flag: string,
+): { percentage: number; quantity?: undefined; parsed?: undefined } | { percentage?: undefined; quantity: number; parsed: ReturnType<typeof parseQuantity> } {
   if (value.endsWith('%')) {
     const pct = Number(value.slice(0, -1));
     if (!Number.isFinite(pct) || value.length === 1) throw invalid(`${flag}: "${value}" is not a percentage for ${signal}`);
-    if (pct < 0) throw invalid(`${flag}: eviction percentage threshold ${signal} must be >= 0%, not ${value}`);
-    if (pct > 100) throw invalid(`${flag}: eviction percentage threshold ${signal} must be <= 100%, not ${value}`);
-    if (pct === 0) return undefined;
-    return { signal, percentage: pct / 100, hard, gracePeriodMs: 0 };
+    if (pct < 0) throw invalid(`${flag}: percentage for ${signal} must be >= 0%, not ${value}`);
+    if (pct > 100) throw invalid(`${flag}: percentage for ${signal} must be <= 100%, not ${value}`);
+    return { percentage: pct / 100 };
   }
   if (!isValidQuantity(value)) throw invalid(`${flag}: "${value}" is not a quantity for ${signal}`);
-  const q = parseQuantity(value);
-  if (q.nanos <= 0n) throw invalid(`${flag}: eviction threshold ${signal} must be positive, not ${value}`);
-  const amount = Math.ceil(Number(q.nanos) / 1e9);
-  return { signal, quantity: amount, quantityText: formatQuantity(q), hard, gracePeriodMs: 0 };
+  const parsed = parseQuantity(value);
+  return { quantity: Math.ceil(Number(parsed.nanos) / 1e9), parsed };
+}
+
+/** The `signal=value` entries of a per-signal flag (--eviction-soft-grace-period, --eviction-minimum-reclaim). */
+function signalAssignments(spec: string, flag: string, valueName: string): [Signal, string][] {
+  const out: [Signal, string][] = [];
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw invalid(`${flag}: expected signal=${valueName}, got "${part}"`);
+    const signal = part.slice(0, i).trim();
+    if (!isSignal(signal)) throw invalid(`${flag}: unknown eviction signal "${signal}" (known: ${SIGNALS.join(', ')})`);
+    if (out.some(([s]) => s === signal)) throw invalid(`${flag}: found duplicate ${valueName} for signal ${signal}`);
+    out.push([signal, part.slice(i + 1).trim()]);
+  }
+  return out;
 }
 
 /** Parses one --eviction-hard or --eviction-soft value. */
@@ -80,14 +109,11 @@ export function parseThresholds(spec: string, hard: boolean): Threshold[] {
 
 /** Parses --eviction-soft-grace-period ("memory.available=1m30s,nodefs.available=2m"). */
 export function parseGracePeriods(spec: string): Map<Signal, number> {
+  const flag = '--eviction-soft-grace-period';
   const out = new Map<Signal, number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const i = part.indexOf('=');
-    const signal = part.slice(0, Math.max(0, i)).trim();
-    if (i <= 0) throw invalid(`--eviction-soft-grace-period: expected signal=duration, got "${part}"`);
-    if (!isSignal(signal)) throw invalid(`--eviction-soft-grace-period: unknown eviction signal "${signal}"`);
-    const ms = parseGoDuration(part.slice(i + 1), `--eviction-soft-grace-period ${signal}`);
-    if (ms < 0) throw invalid(`--eviction-soft-grace-period: ${signal} must not be negative`);
+  for (const [signal, text] of signalAssignments(spec, flag, 'duration')) {
+    const ms = parseGoDuration(text, `${flag} ${signal}`);
+    if (ms < 0) throw invalid(`${flag}: ${signal} must not be negative`);
     out.set(signal, ms);
   }
   return out;
@@ -110,23 +136,10 @@ export function softThresholds(soft: string, gracePeriods: string): Threshold[] 
 export function withMinimumReclaims(thresholds: Threshold[], spec: string): Threshold[] {
   const flag = '--eviction-minimum-reclaim';
   const reclaims = new Map<Signal, Amount>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const i = part.indexOf('=');
-    const signal = part.slice(0, Math.max(0, i)).trim();
-    const value = part.slice(i + 1).trim();
-    if (i <= 0) throw invalid(`${flag}: expected signal=quantity, got "${part}"`);
-    if (!isSignal(signal)) throw invalid(`${flag}: unknown eviction signal "${signal}" (known: ${SIGNALS.join(', ')})`);
-    if (reclaims.has(signal)) throw invalid(`${flag}: found duplicate minimum reclaim for signal ${signal}`);
-    if (value.endsWith('%')) {
-      const pct = Number(value.slice(0, -1));
-      if (!Number.isFinite(pct) || value.length === 1 || pct < 0 || pct > 100) throw invalid(`${flag}: "${value}" is not a percentage in [0%, 100%] for ${signal}`);
-      reclaims.set(signal, { percentage: pct / 100 });
-      continue;
-    }
-    if (!isValidQuantity(value)) throw invalid(`${flag}: "${value}" is not a quantity for ${signal}`);
-    const q = parseQuantity(value);
-    if (q.nanos < 0n) throw invalid(`${flag}: minimum reclaim for ${signal} must not be negative, not ${value}`);
-    reclaims.set(signal, { quantity: Math.ceil(Number(q.nanos) / 1e9) });
+  for (const [signal, value] of signalAssignments(spec, flag, 'quantity')) {
+    const amount = readAmount(value, signal, flag);
+    if (amount.parsed !== undefined && amount.parsed.nanos < 0n) throw invalid(`${flag}: minimum reclaim for ${signal} must not be negative, not ${value}`);
+    reclaims.set(signal, amount.percentage !== undefined ? { percentage: amount.percentage } : { quantity: amount.quantity });
   }
   return thresholds.map((t) => (reclaims.has(t.signal) ? { ...t, minReclaim: reclaims.get(t.signal) } : t));
 }
