@@ -17,6 +17,8 @@ const usage = `usage: skiff-cri [options]
   --runc PATH              runc binary (default: runc on PATH)
   --cgroup-parent PATH     cgroup parent for containers (default /skiff)
   --pids-limit N           pids.max per container (default: none)
+  --parallel-starts N      sandbox and container starts run at once; more wait, pods begun first going first
+                           (default: the number of CPUs)
   --streaming-address IP   address of the exec/attach/port-forward server (default 127.0.0.1)
   --streaming-port N       its port (default: any free port)
   --log-level LEVEL        pino level (default info)`;
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       runc: { type: 'string' },
       'cgroup-parent': { type: 'string' },
       'pids-limit': { type: 'string' },
+      'parallel-starts': { type: 'string' },
       'streaming-address': { type: 'string' },
       'streaming-port': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -46,6 +49,10 @@ async function main(): Promise<void> {
     return;
   }
   if (!['auto', 'runc', 'process'].includes(values.backend!)) throw new Error(`--backend must be auto, runc or process, not "${values.backend}"`);
+  const parallelStarts = values['parallel-starts'] === undefined ? undefined : Number(values['parallel-starts']);
+  if (parallelStarts !== undefined && !(Number.isInteger(parallelStarts) && parallelStarts >= 1)) {
+    throw new Error(`--parallel-starts must be a whole number of at least 1, not "${values['parallel-starts']}"`);
+  }
   const logger = createLogger({ name: 'skiff-cri', level: values['log-level'] });
   const runtime = await startCriRuntime({
     root: values.root!,
@@ -58,6 +65,7 @@ async function main(): Promise<void> {
     runcPath: values.runc,
     cgroupParent: values['cgroup-parent'],
     pidsLimit: values['pids-limit'] ? Number(values['pids-limit']) : undefined,
+    parallelStarts,
     streamingAddress: values['streaming-address'],
     streamingPort: values['streaming-port'] ? Number(values['streaming-port']) : undefined,
     logger,

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from '../logger.js';
@@ -19,6 +20,7 @@ import { ProcessBackend } from './process/process-backend.js';
 import { RuncBackend } from './runc/runc-backend.js';
 import { runtimeServiceHandlers } from './runtime-service.js';
 import { SandboxManager } from './sandboxes.js';
+import { StartGate } from './start-gate.js';
 
 /**
  * Skiff's CRI runtime, assembled: image store, backend (runc or process), sandbox and container managers, the
@@ -51,6 +53,8 @@ export interface CriRuntimeOptions {
   /** The static busybox the built-in busybox image is made from, or false for no built-in image. */
   busyboxBinary?: string | false;
   log?: { maxBytes?: number; maxFiles?: number };
+  /** Sandbox and container starts running at once (start-gate.ts); default: the number of CPUs. */
+  parallelStarts?: number;
   logger?: Logger;
 }
 
@@ -100,6 +104,7 @@ export async function startCriRuntime(options: CriRuntimeOptions): Promise<CriRu
   }
   await backend.init();
 
+  const starts = new StartGate(options.parallelStarts ?? availableParallelism());
   const fifos = new FifoPool(join(root, 'fifos'));
   await fifos.init();
   const sandboxes = new SandboxManager({ dir: join(root, 'sandboxes'), backend, logger });
@@ -141,7 +146,7 @@ export async function startCriRuntime(options: CriRuntimeOptions): Promise<CriRu
     server = await serveCri({
       socketPath: options.socketPath ?? join(root, 'skiff-cri.sock'),
       handlers: {
-        ...runtimeServiceHandlers({ sandboxes, containers, backend, streaming, runtimeVersion: runtimeVersion(backend), logger }),
+        ...runtimeServiceHandlers({ sandboxes, containers, backend, streaming, starts, runtimeVersion: runtimeVersion(backend), logger }),
         ...imageServiceHandlers({ images, containers, logger }),
       },
       subscribeEvents: (sink) => {
@@ -172,7 +177,7 @@ export async function startCriRuntime(options: CriRuntimeOptions): Promise<CriRu
     throw err;
   }
 
-  logger.info({ root, backend: backend.name, socket: server.socketPath, streaming: streaming.url }, 'Skiff CRI runtime ready');
+  logger.info({ root, backend: backend.name, parallelStarts: starts.parallel, socket: server.socketPath, streaming: streaming.url }, 'Skiff CRI runtime ready');
   return {
     socketPath: server.socketPath,
     streamingUrl: streaming.url,

@@ -9,6 +9,7 @@ import type { ContainerManager } from './containers.js';
 import { containerItem, containerStats, containerStatus, labelsMatch, sandboxItem, sandboxState, sandboxStatus } from './cri-views.js';
 import type { SandboxRecord } from './records.js';
 import type { SandboxManager } from './sandboxes.js';
+import type { StartGate } from './start-gate.js';
 
 /**
  * The RuntimeService RPCs over the sandbox and container managers. Anything about streaming (Exec, Attach,
@@ -25,6 +26,8 @@ export interface RuntimeServiceDeps {
   containers: ContainerManager;
   backend: ContainerBackend;
   streaming: StreamingUrls;
+  /** Orders and bounds sandbox and container starts (start-gate.ts). */
+  starts: StartGate;
   runtimeVersion: string;
   logger: Logger;
 }
@@ -42,7 +45,7 @@ function sandboxAttributes(sandbox: SandboxRecord) {
 export const RUNTIME_API_VERSION = 'v1';
 
 export function runtimeServiceHandlers(deps: RuntimeServiceDeps): Handlers {
-  const { sandboxes, containers, backend, streaming } = deps;
+  const { sandboxes, containers, backend, streaming, starts } = deps;
   const cpuSamples = new Map<string, { at: number; ns: number }>();
 
   const stopSandboxContainers = async (sandboxId: string) => {
@@ -97,7 +100,8 @@ export function runtimeServiceHandlers(deps: RuntimeServiceDeps): Handlers {
 
     async runPodSandbox(request) {
       if (!request.config) throw invalid('RunPodSandbox needs a config');
-      const record = await sandboxes.run(request.config, request.runtimeHandler);
+      const config = request.config;
+      const record = await starts.run('run-sandbox', () => sandboxes.run(config, request.runtimeHandler));
       return { podSandboxId: record.id };
     },
 
@@ -140,12 +144,13 @@ export function runtimeServiceHandlers(deps: RuntimeServiceDeps): Handlers {
     async createContainer(request) {
       if (!request.config) throw invalid('CreateContainer needs a config');
       const sandbox = sandboxes.get(request.podSandboxId);
-      const record = await containers.create(sandbox, request.config);
+      const config = request.config;
+      const record = await starts.run('create-container', () => containers.create(sandbox, config));
       return { containerId: record.id };
     },
 
     async startContainer(request) {
-      await containers.start(request.containerId);
+      await starts.run('start-container', () => containers.start(request.containerId));
       return {};
     },
 
