@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { NodeAgentError } from '../errors.js';
-
-const run = promisify(execFile);
+import { runCommand as run } from './command-shell.js';
 
 /**
  * Named pipes made ahead of time. Node cannot call mkfifo(3), and a process spawn costs 5-10 ms on a busy node, so

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { CommandError, runCommand } from '../command-shell.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeAgentError } from '../../errors.js';
@@ -59,34 +59,29 @@ export function execPlugin(command: 'ADD' | 'DEL' | 'CHECK', config: Record<stri
     CNI_PATH: inv.pluginDir,
     ...(inv.args ? { CNI_ARGS: Object.entries(inv.args).map(([k, v]) => `${k}=${v}`).join(';') } : {}),
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e) => reject(new NodeAgentError('NetworkSetupFailed', `running CNI plugin ${type} failed: ${e.message}`, { cause: e })));
-    child.on('close', (code, signal) => {
-      const stdout = Buffer.concat(out).toString('utf8').trim();
-      if (code === 0) {
-        if (command !== 'ADD' || !stdout) return resolve(undefined);
-        try {
-          return resolve(JSON.parse(stdout) as CniResult);
-        } catch {
-          return reject(new NodeAgentError('NetworkSetupFailed', `CNI plugin ${type} printed a result that is not JSON: ${stdout.slice(0, 200)}`));
-        }
+  return runCommand(binary, [], { env, input: JSON.stringify(config), timeoutMs: TIMEOUT_MS }).then(
+    ({ stdout }) => {
+      const result = stdout.trim();
+      if (command !== 'ADD' || !result) return undefined;
+      try {
+        return JSON.parse(result) as CniResult;
+      } catch {
+        throw new NodeAgentError('NetworkSetupFailed', `CNI plugin ${type} printed a result that is not JSON: ${result.slice(0, 200)}`);
       }
-      let message = stdout || Buffer.concat(err).toString('utf8').trim() || `exit code ${code ?? signal}`;
+    },
+    (err: unknown) => {
+      const failed = err instanceof CommandError ? err : undefined;
+      const stdout = failed?.stdout.trim() ?? '';
+      let message = stdout || failed?.stderr.trim() || (err as Error).message;
       try {
         const parsed = JSON.parse(stdout) as { code?: number; msg?: string; details?: string };
         message = [parsed.msg, parsed.details].filter(Boolean).join(': ') || message;
       } catch {
         // not a CNI error object: keep the raw text
       }
-      reject(new NodeAgentError('NetworkSetupFailed', `CNI ${command} with plugin ${type} (ifname ${inv.ifname}) failed: ${message}`));
-    });
-    child.stdin.end(JSON.stringify(config));
-  });
+      throw new NodeAgentError('NetworkSetupFailed', `CNI ${command} with plugin ${type} (ifname ${inv.ifname}) failed: ${message}`, { cause: err });
+    },
+  );
 }
 
 /** The configuration one plugin of a list receives. */

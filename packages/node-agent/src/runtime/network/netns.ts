@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { NodeAgentError } from '../../errors.js';
-
-const run = promisify(execFile);
+import { runCommand as run } from '../command-shell.js';
 
 /**
  * Named network namespaces (`ip netns`): a bind mount at /run/netns/<name> keeps each pod's namespace alive with no

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { NodeAgentError } from '../../errors.js';
-
-const run = promisify(execFile);
+import { runCommand as run } from '../command-shell.js';
 
 /**
  * A container's rootfs: overlayfs with the image's unpacked rootfs below (read-only, shared by every container of

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { NodeAgentError } from '../../errors.js';
-
-const run = promisify(execFile);
+import { CommandError, runCommand as run } from '../command-shell.js';
 
 export interface RuncState {
   id: string;
@@ -63,13 +60,12 @@ export class Runc {
 
   /** `runc update -r -`: applies an OCI LinuxResources document to a running container. */
   async update(id: string, resources: object): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const child = execFile(this.binary, ['--root', this.root, 'update', '-r', '-', id], (err, _stdout, stderr) => {
-        if (err) reject(new NodeAgentError('RuncFailed', `runc update ${id} failed: ${String(stderr).trim() || err.message}`, { cause: err }));
-        else resolve();
-      });
-      child.stdin?.end(JSON.stringify(resources));
-    });
+    try {
+      await run(this.binary, ['--root', this.root, 'update', '-r', '-', id], { input: JSON.stringify(resources) });
+    } catch (err) {
+      const stderr = err instanceof CommandError ? err.stderr.trim() : '';
+      throw new NodeAgentError('RuncFailed', `runc update ${id} failed: ${stderr || (err as Error).message}`, { cause: err });
+    }
     this.logger.debug({ id, resources }, 'container resources updated');
   }
 }
