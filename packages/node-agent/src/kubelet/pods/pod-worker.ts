@@ -48,6 +48,11 @@ function actionableChange(before: any, after: any): boolean {
   );
 }
 
+/** Whether acting on `actions` would change anything (or arm a back-off timer). */
+function hasWork(actions: PodActions): boolean {
+  return actions.createSandbox || actions.stopSandbox || actions.start.length > 0 || actions.kill.length > 0 || actions.backoff.length > 0;
+}
+
 export class PodWorker {
   private pod: any;
   private removed = false;
@@ -224,23 +229,29 @@ export class PodWorker {
 
   /** One step of a live pod; returns true when another sync should follow at once. */
   private async sync(): Promise<boolean> {
-    const ctx = this.ctx;
     if (this.evicted) return false;
     let state = await this.reader.read();
     if (isTerminalPhase(this.lastStatus?.phase ?? this.pod.status?.phase)) return this.syncTerminal(state);
-    const actions = computePodActions({
+    const actions = this.actionsFor(state);
+    const progressed = await this.act(actions, state);
+    // a new sandbox has nothing to report yet: go straight on to its containers
+    if (progressed && actions.createSandbox) return true;
+    if (progressed) state = await this.reader.read();
+    await this.afterSync(state);
+    // Sync again at once only if the state read after acting calls for more (the next init container, a restart
+    // of one that exited at once): a pod whose containers just started would only be read once more for nothing.
+    return progressed && hasWork(this.actionsFor(state));
+  }
+
+  private actionsFor(state: PodRuntimeState): PodActions {
+    const ctx = this.ctx;
+    return computePodActions({
       pod: this.pod,
       state,
       started: (id) => ctx.probes.started(id),
       killReason: (id) => ctx.probes.killReason(id),
       backoff: (name, finishedAtMs) => ctx.restartBackoff.check(`${this.uid}/${name}`, finishedAtMs),
     });
-    const progressed = await this.act(actions, state);
-    // a new sandbox has nothing to report yet: go straight on to its containers
-    if (progressed && actions.createSandbox) return true;
-    if (progressed) state = await this.reader.read();
-    await this.afterSync(state);
-    return progressed;
   }
 
   /** A terminal pod: stop what still runs of it; report only if this worker ran it or had something to stop. */
