@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '@skiff/test-util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandError, CommandShell } from './command-shell.js';
 
@@ -60,6 +63,50 @@ describe('CommandShell', () => {
     expect(childStates(pid).filter((s) => s === 'Z')).toEqual([]);
     const prefix = (shell as unknown as { files: string }).files;
     expect(readdirSync('/dev/shm').filter((n) => `/dev/shm/${n}`.startsWith(prefix))).toEqual([]);
+  });
+
+  it('launches a long-running command in its own session with its stdio on the paths given, and reports its exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launch-'));
+    try {
+      writeFileSync(join(dir, 'in'), 'from stdin\n');
+      const launched = await shell.launch('/bin/sh', ['-c', 'cat; pwd; echo "$ONLY" >&2; exit 7'], {
+        stdio: { stdin: join(dir, 'in'), stdout: join(dir, 'out'), stderr: join(dir, 'err') },
+        env: { ONLY: 'set', PATH: '/usr/bin:/bin' },
+        cwd: dir,
+        newSession: true,
+      });
+      expect(launched.pid).toBeGreaterThan(0);
+      expect(await launched.exited).toBe(7);
+      expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(`from stdin\n${dir}\n`);
+      expect(readFileSync(join(dir, 'err'), 'utf8')).toBe('set\n');
+
+      const sleeper = await shell.launch('/bin/sleep', ['30'], { stdio: { stdout: join(dir, 'out2') }, newSession: true });
+      try {
+        // the pid is known as soon as the shell forks: wait for it to become sleep
+        await eventually(() => readFileSync(`/proc/${sleeper.pid}/cmdline`, 'utf8').startsWith('/bin/sleep') || undefined, 'the command to run');
+        const [, , , session] = readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        expect(Number(session)).toBe(sleeper.pid);
+      } finally {
+        process.kill(sleeper.pid, 'SIGTERM');
+      }
+      expect(await sleeper.exited).toBe(143);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves a launched command running when the shell dies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launch-'));
+    const launched = await shell.launch('/bin/sleep', ['30'], { stdio: { stdout: join(dir, 'out') }, newSession: true });
+    try {
+      process.kill((shell as unknown as { shell: { pid: number } }).shell.pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(() => process.kill(launched.pid, 0)).not.toThrow();
+      expect((await shell.run('/bin/echo', ['still'])).stdout).toBe('still\n');
+    } finally {
+      process.kill(launched.pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('starts a new shell when the old one has died, failing what it was running', async () => {

@@ -29,6 +29,25 @@ export interface CommandOptions {
   timeoutMs?: number;
 }
 
+export interface LaunchOptions {
+  /** The whole environment of the command; the runtime's own when omitted. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /**
+   * Paths to open for the command: stdin read-only (none: /dev/null), stdout and stderr read-write (so FIFOs never
+   * block the open and never see EPIPE); no stderr: it goes where stdout goes.
+   */
+  stdio: { stdin?: string; stdout: string; stderr?: string };
+  /** Its own session (setsid), so it outlives this process's process group. */
+  newSession?: boolean;
+}
+
+export interface LaunchedCommand {
+  pid: number;
+  /** Its exit status, once it exits. Never settles if the shell dies first: then the command runs on unwatched. */
+  exited: Promise<number>;
+}
+
 export interface CommandResult {
   stdout: string;
   stderr: string;
@@ -57,6 +76,8 @@ interface Job {
   status?: number;
   timer?: NodeJS.Timeout;
   timedOut?: boolean;
+  /** A launched command: told its pid, and left running if the shell dies. */
+  onPid?(pid: number): void;
   resolve(job: Job): void;
   reject(err: Error): void;
 }
@@ -124,6 +145,31 @@ export class CommandShell {
     throw new CommandError(`command ${[file, ...args].join(' ')} ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`, signal ? null : status, signal, stdout, stderr);
   }
 
+  /** Starts a long-running command (no timeout, no captured output) and resolves with its pid once it runs. */
+  launch(file: string, args: string[], options: LaunchOptions): Promise<LaunchedCommand> {
+    const shell = this.ensureShell();
+    const id = ++this.serial;
+    const env = options.env && Object.entries(options.env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
+    const argv = [...(options.newSession ? ['setsid'] : []), ...(env ? ['env', '-i', ...env] : []), file, ...args];
+    const { stdin, stdout, stderr } = options.stdio;
+    const redirects = `<${stdin ? shellQuote([stdin]) : '/dev/null'} 1<>${shellQuote([stdout])} ${stderr ? `2<>${shellQuote([stderr])}` : '2>&1'}`;
+    const command = `${options.cwd ? `cd ${shellQuote([options.cwd])} && ` : ''}exec ${shellQuote(argv)} ${redirects}`;
+    return new Promise<LaunchedCommand>((resolveLaunch, rejectLaunch) => {
+      let exitedWith!: (status: number) => void;
+      const exited = new Promise<number>((resolve) => (exitedWith = resolve));
+      const job: Job = {
+        id,
+        argv: [file, ...args],
+        onPid: (pid) => resolveLaunch({ pid, exited }),
+        resolve: (done) => exitedWith(done.status!),
+        reject: (err) => rejectLaunch(err),
+      };
+      this.jobs.set(id, job);
+      this.refShell(true);
+      shell.stdin!.write(`( ( ${command} ) & echo "P ${id} $!"; wait $!; echo "X ${id} $?" ) & echo "J ${id} $!"\n`);
+    });
+  }
+
   /** Ends the shell; commands still running finish on their own. */
   close(): void {
     this.shell?.stdin?.end();
@@ -167,6 +213,10 @@ export class CommandShell {
       if (kind === 'P') {
         job.pid = value;
         if (job.timedOut) this.kill(value);
+        if (job.onPid) {
+          job.onPid(value);
+          if (!this.hasShortJobs()) this.refShell(false);
+        }
       } else if (kind === 'J') job.subshell = value;
       else if (kind === 'X') job.status = value;
       if (job.status !== undefined && job.subshell !== undefined) this.complete(job);
@@ -185,15 +235,26 @@ export class CommandShell {
         if (pids.length && this.shell) this.shell.stdin!.write(`wait ${pids.join(' ')}\n`);
       });
     }
-    if (this.jobs.size === 0) this.refShell(false);
+    if (!this.hasShortJobs()) this.refShell(false);
     job.resolve(job);
+  }
+
+  /** Launched commands run for long: only short ones keep the process alive. */
+  private hasShortJobs(): boolean {
+    for (const job of this.jobs.values()) if (!job.onPid) return true;
+    return false;
   }
 
   private failAll(shell: ChildProcess, message: string): void {
     if (this.shell === shell) this.shell = undefined;
     for (const job of this.jobs.values()) {
       clearTimeout(job.timer);
-      // with no shell left to report its status, a command still running would only be an orphan
+      // A launched command runs on by itself (a shim outlives the runtime anyway). A short one, with no shell
+      // left to report its status, would only be an orphan.
+      if (job.onPid) {
+        if (job.pid === undefined) job.reject(new CommandError(`command ${job.argv.join(' ')} did not start: ${message}`, null, null, '', ''));
+        continue;
+      }
       if (job.pid) this.kill(job.pid);
       job.reject(new CommandError(`command ${job.argv.join(' ')} did not finish: ${message}`, null, null, '', ''));
     }

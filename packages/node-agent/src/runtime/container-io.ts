@@ -58,27 +58,32 @@ export class ContainerIO {
   }
 
   /**
-   * Starts reading and returns the descriptors for the shim's stdin, stdout and stderr. The caller passes them to
-   * spawn and then calls `release` (the shim holds its own copies).
+   * Starts reading and returns the paths the shim opens for its stdin, stdout and stderr. Until `release` this
+   * process holds the output pipes open for writing too, so the reads do not end before the shim has opened
+   * them: call it once the container runs (or failed to start).
    */
-  async openForStart(): Promise<{ stdio: [number | 'ignore', number, number]; release: () => void }> {
+  async openForStart(): Promise<{ stdio: { stdin?: string; stdout: string; stderr?: string }; release: () => void }> {
     await this.openLog();
-    const out = openSync(this.path('stdout.fifo'), O_RDWR);
-    const err = this.options.tty ? out : openSync(this.path('stderr.fifo'), O_RDWR);
-    let stdin: number | 'ignore' = 'ignore';
+    const fds = [openSync(this.path('stdout.fifo'), O_RDWR)];
+    if (!this.options.tty) fds.push(openSync(this.path('stderr.fifo'), O_RDWR));
     if (this.options.stdin) {
-      // our write end first: a blocking read-only open of a FIFO waits for a writer
+      // our write end before the shim's read-only open, which would otherwise wait for a writer
       const writeFd = openSync(this.path('stdin.fifo'), O_RDWR);
-      stdin = openSync(this.path('stdin.fifo'), O_RDONLY);
       this.stdinSocket = new Socket({ fd: writeFd, readable: false, writable: true });
       this.stdinSocket.on('error', (e) => this.options.logger.debug({ err: e }, 'container stdin closed'));
     }
     this.readOutputs();
-    const fds = [out, err, stdin].filter((fd): fd is number => typeof fd === 'number');
+    let released = false;
     return {
-      stdio: [stdin, out, err],
+      stdio: {
+        stdin: this.options.stdin ? this.path('stdin.fifo') : undefined,
+        stdout: this.path('stdout.fifo'),
+        stderr: this.options.tty ? undefined : this.path('stderr.fifo'),
+      },
       release: () => {
-        for (const fd of new Set(fds)) closeSync(fd);
+        if (released) return;
+        released = true;
+        for (const fd of fds) closeSync(fd);
       },
     };
   }

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
@@ -20,7 +19,7 @@ import { runExecSync, type ExecSyncResult } from './exec-sync.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { RecordStore } from './record-store.js';
 import type { ContainerRecord, SandboxRecord } from './records.js';
-import { launchShim, readExit, readPid, waitInDir, type ExitRecord } from './shim.js';
+import { launchShim, readExit, readPid, waitInDir, type ExitRecord, type Shim } from './shim.js';
 
 /**
  * Containers through their CRI life: created -> running -> exited -> removed. Each running container has a shim
@@ -48,7 +47,7 @@ const KILL_WAIT_MS = 30_000;
 
 interface Live {
   io?: ContainerIO;
-  shim?: ChildProcess;
+  shim?: Shim;
   /** Resolves once the container's exit has been recorded. */
   exited: Promise<void>;
   markExited: () => void;
@@ -179,25 +178,35 @@ export class ContainerManager extends EventEmitter<{ event: [ContainerEvent] }> 
       live.io = io;
       const { stdio, release } = await io.openForStart();
       const command = this.options.backend.startCommand(record, dir);
-      let shim: ChildProcess;
+      let shim: Shim;
       try {
-        shim = launchShim({ dir, argv: command.argv, stdio, holdStdinOpen: record.config.stdin && !record.config.stdinOnce, env: command.env, cwd: command.cwd });
-      } finally {
+        shim = await launchShim({ dir, argv: command.argv, stdio, holdStdinOpen: record.config.stdin && !record.config.stdinOnce, env: command.env, cwd: command.cwd });
+      } catch (err) {
         release();
+        throw err;
       }
       live.shim = shim;
-      record.shimPid = shim.pid ?? 0;
-      const shimExited = new Promise<void>((resolve) => shim.once('exit', () => resolve()));
+      record.shimPid = shim.pid;
+      const shimExited = shim.exited;
+      let shimGone = false;
+      void shimExited.then(() => (shimGone = true));
       const started = await waitInDir(
         dir,
         // A container that runs for an instant writes its pid and then its exit status between our two reads:
-        // look for the pid again once the exit is there, so a quick run is not taken for a failed start.
-        async () => (await readPid(dir)) ?? ((await readExit(dir)) ? ((await readPid(dir)) ?? ('exited' as const)) : undefined),
+        // look for the pid again once the exit is there, so a quick run is not taken for a failed start. A shim
+        // that ended leaving neither never got as far as running anything.
+        async () => (await readPid(dir)) ?? ((await readExit(dir)) ? ((await readPid(dir)) ?? ('exited' as const)) : shimGone ? ('exited' as const) : undefined),
         { timeoutMs: this.options.startTimeoutMs ?? 60_000, alsoOn: shimExited, what: `container ${record.id} to start` },
       ).catch((err: Error) => err);
+      // the shim has its pipes open by now (it ran something, or ended): ours may go
+      release();
       if (started === 'exited' || started instanceof Error) {
         const detail = (await this.options.backend.startError(record, dir)) ?? (started instanceof Error ? started.message : 'it exited before it was running');
-        shim.kill('SIGKILL');
+        try {
+          process.kill(shim.pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
         record.phase = 'exited';
         record.exitCode = 128;
         record.reason = 'StartError';

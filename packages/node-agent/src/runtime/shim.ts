@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { watch } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { commandShell, type LaunchOptions } from './command-shell.js';
 
 /**
  * The shim: a /bin/sh process per running container that outlives the runtime. It holds the container's stdio
@@ -27,22 +27,31 @@ export interface ShimLaunch {
   dir: string;
   /** The command to supervise. */
   argv: string[];
-  stdio: [number | 'ignore', number, number];
+  /** Paths of the pipes the shim opens (container-io.ts). */
+  stdio: LaunchOptions['stdio'];
   holdStdinOpen: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
 
-/** Starts a detached shim (its own session, so it survives the runtime and its process group). */
-export function launchShim(launch: ShimLaunch): ChildProcess {
-  const child = spawn('/bin/sh', ['-c', SHIM_SCRIPT, 'skiff-shim', launch.dir, ...launch.argv], {
+export interface Shim {
+  pid: number;
+  /** Resolves when the shim has exited (while the runtime that started it runs). */
+  exited: Promise<void>;
+}
+
+/**
+ * Starts a detached shim (its own session, so it survives the runtime and its process group), through the
+ * runtime's command shell (command-shell.ts) rather than a fork of the runtime.
+ */
+export async function launchShim(launch: ShimLaunch): Promise<Shim> {
+  const { pid, exited } = await commandShell.launch('/bin/sh', ['-c', SHIM_SCRIPT, 'skiff-shim', launch.dir, ...launch.argv], {
     stdio: launch.stdio,
-    detached: true,
+    newSession: true,
     cwd: launch.cwd ?? launch.dir,
     env: { ...(launch.env ?? process.env), SKIFF_HOLD_STDIN: launch.holdStdinOpen ? '1' : '0' },
   });
-  child.unref();
-  return child;
+  return { pid, exited: exited.then(() => undefined) };
 }
 
 /** Quotes `argv` for a POSIX shell command line. */
