@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote } from './shim.js';
@@ -18,7 +17,9 @@ import { shellQuote } from './shim.js';
  * P gives the command's pid (to kill it on timeout), X its exit status, J the pid of the subshell, which the shell
  * must be told to `wait` for once it is done: a non-interactive shell never reaps its background jobs by itself.
  * Each report is one short write to a pipe, so reports of concurrent commands never interleave. The command's
- * stdin, stdout and stderr are files (on tmpfs when there is one), read and removed when it exits (named after this process, so files a crashed runtime left are recognised and removed by the next).
+ * stdin, stdout and stderr are files (on tmpfs when there is one), read and removed when it exits. Those small
+ * tmpfs files are read and written synchronously: a few microseconds each, where the promise API's round trip
+ * through the thread pool costs this thread far more (named after this process, so files a crashed runtime left are recognised and removed by the next).
  */
 export interface CommandOptions {
   /** The whole environment of the command; the runtime's own when omitted. */
@@ -90,6 +91,22 @@ function filesRoot(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
+function readIfThere(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function removeIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // never made (the command did not get as far), or gone
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -115,7 +132,7 @@ export class CommandShell {
     const id = ++this.serial;
     const prefix = this.files!;
     const files = { input: `${prefix}${id}.in`, out: `${prefix}${id}.out`, err: `${prefix}${id}.err` };
-    if (options.input !== undefined) await writeFile(files.input, options.input);
+    if (options.input !== undefined) writeFileSync(files.input, options.input);
     const argv = options.env ? ['env', '-i', ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`), file, ...args] : [file, ...args];
     const stdin = options.input !== undefined ? shellQuote([files.input]) : '/dev/null';
     const command = `${shellQuote(argv)} <${stdin} >${shellQuote([files.out])} 2>${shellQuote([files.err])}`;
@@ -134,9 +151,12 @@ export class CommandShell {
         this.refShell(true);
         shell.stdin!.write(`( ${command} & echo "P ${id} $!"; wait $!; echo "X ${id} $?" ) & echo "J ${id} $!"\n`);
       });
-      [stdout, stderr] = await Promise.all([readFile(files.out, 'utf8').catch(() => ''), readFile(files.err, 'utf8').catch(() => '')]);
+      stdout = readIfThere(files.out);
+      stderr = readIfThere(files.err);
     } finally {
-      await Promise.all(Object.values(files).map((f) => rm(f, { force: true })));
+      removeIfThere(files.out);
+      removeIfThere(files.err);
+      if (options.input !== undefined) removeIfThere(files.input);
     }
     const status = job.status!;
     if (status === 0) return { stdout, stderr };

@@ -1,5 +1,4 @@
-import { watch } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { commandShell, type LaunchOptions } from './command-shell.js';
 
@@ -74,10 +73,15 @@ export interface ExitRecord {
   finishedAt: number;
 }
 
+/**
+ * The exit record, if the shim wrote one. Read synchronously: the file is a few bytes in the page cache, read on
+ * every change in the container's directory, and the promise API's thread-pool round trip costs far more.
+ */
 export async function readExit(dir: string): Promise<ExitRecord | undefined> {
   const path = join(dir, 'exit');
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path, { bigint: true })]);
+    const text = readFileSync(path, 'utf8');
+    const info = statSync(path, { bigint: true });
     const code = Number.parseInt(text.trim(), 10);
     return { code: Number.isFinite(code) ? code : 255, finishedAt: Number(info.mtimeNs) };
   } catch {
@@ -85,10 +89,12 @@ export async function readExit(dir: string): Promise<ExitRecord | undefined> {
   }
 }
 
+/** The container's first process, once written (read synchronously, as readExit is). */
 export async function readPid(dir: string): Promise<{ pid: number; startedAt: number } | undefined> {
   const path = join(dir, 'pid');
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path, { bigint: true })]);
+    const text = readFileSync(path, 'utf8');
+    const info = statSync(path, { bigint: true });
     const pid = Number.parseInt(text.trim(), 10);
     return Number.isFinite(pid) && pid > 0 ? { pid, startedAt: Number(info.mtimeNs) } : undefined;
   } catch {
