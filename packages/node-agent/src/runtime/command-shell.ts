@@ -2,13 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellQuote } from './shim.js';
+import { shellQuote } from './shell-quote.js';
 
 /**
- * Runs the runtime's short commands (ip, mount, umount, mkfifo, CNI plugins, runc delete/state/update) through one
- * long-lived /bin/sh. Node's spawn forks the whole runtime process, synchronously: 2-4 ms of blocked event loop per
- * command, growing with the heap, and a pod start runs several. The shell forks itself, which costs a fraction of
- * that and happens outside this process. Profiles of pod bursts put about 40% of the runtime's own CPU in spawn.
+ * Runs the runtime's commands (ip, mount, umount, mkfifo, CNI plugins, runc delete/state/update, and the shims)
+ * through one long-lived /bin/sh. Node's spawn forks the whole runtime process, synchronously: 2-4 ms of blocked
+ * event loop per command, growing with the heap, and a pod start runs several. The shell forks itself, which costs
+ * a fraction of that and happens outside this process. Profiles of pod bursts put about 40% of the runtime's own
+ * CPU in spawn.
  *
  * Protocol, one line per command written to the shell's stdin:
  *
@@ -16,10 +17,12 @@ import { shellQuote } from './shim.js';
  *
  * P gives the command's pid (to kill it on timeout), X its exit status, J the pid of the subshell, which the shell
  * must be told to `wait` for once it is done: a non-interactive shell never reaps its background jobs by itself.
- * Each report is one short write to a pipe, so reports of concurrent commands never interleave. The command's
- * stdin, stdout and stderr are files (on tmpfs when there is one), read and removed when it exits. Those small
- * tmpfs files are read and written synchronously: a few microseconds each, where the promise API's round trip
- * through the thread pool costs this thread far more (named after this process, so files a crashed runtime left are recognised and removed by the next).
+ * Each report is one short write to a pipe, so reports of concurrent commands never interleave.
+ *
+ * A short command (`run`) has its stdin, stdout and stderr in files on tmpfs (when there is one), named after this
+ * process so that files a crashed runtime left are recognised and removed by the next. They are read and written
+ * synchronously: a few microseconds each, where the promise API's round trip through the thread pool costs this
+ * thread far more. A long-running one (`launch`, the shims) opens the paths it is given and has no timeout.
  */
 export interface CommandOptions {
   /** The whole environment of the command; the runtime's own when omitted. */

@@ -3,7 +3,8 @@ import { readFile, readlink, rm } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { promisify } from 'node:util';
 import type { ExecProcess } from './backend.js';
-import { shellQuote, underTerminal } from './shim.js';
+import { shellQuote } from './shell-quote.js';
+import { underTerminal } from './shim.js';
 
 const run = promisify(execFile);
 

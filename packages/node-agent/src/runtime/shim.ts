@@ -2,6 +2,7 @@ import { readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { commandShell, type LaunchOptions } from './command-shell.js';
 
+
 /**
  * The shim: a /bin/sh process per running container that outlives the runtime. It holds the container's stdio
  * pipes, waits for the supervised command (`runc run`, or the process itself for the process backend) and records
@@ -51,11 +52,6 @@ export async function launchShim(launch: ShimLaunch): Promise<Shim> {
     env: { ...(launch.env ?? process.env), SKIFF_HOLD_STDIN: launch.holdStdinOpen ? '1' : '0' },
   });
   return { pid, exited: exited.then(() => undefined) };
-}
-
-/** Quotes `argv` for a POSIX shell command line. */
-export function shellQuote(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 /**

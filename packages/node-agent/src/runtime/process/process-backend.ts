@@ -12,7 +12,8 @@ import { spawnExec } from '../exec-process.js';
 import type { ContainerRecord, SandboxRecord } from '../records.js';
 import { containerArgv, containerEnv } from '../runc/oci-spec.js';
 import { hostDialer } from '../runc/runc-backend.js';
-import { shellQuote, underTerminal } from '../shim.js';
+import { shellQuote } from '../shell-quote.js';
+import { underTerminal } from '../shim.js';
 
 /**
  * Containers as plain host processes, for machines without runc or root. There is NO isolation: processes share
