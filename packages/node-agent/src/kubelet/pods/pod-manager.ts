@@ -32,6 +32,8 @@ export class PodManager {
   private readonly events = new AbortController();
   private readonly rejections = new Set<StatusSender>();
   private stopped = false;
+  /** Set once `adopt` has run: pods that appear after it are new to the runtime too. */
+  private adopted = false;
 
   constructor(
     private readonly ctx: PodContext,
@@ -54,7 +56,7 @@ export class PodManager {
     if (!uid || this.finished.has(uid)) return;
     const worker = this.workers.get(uid);
     if (worker) worker.update(pod);
-    else if (this.admitted(pod)) this.spawn(pod);
+    else if (this.admitted(pod)) this.spawn(pod, true, this.adopted);
   }
 
   /** Pods that may be evicted: running here, not terminal, not being deleted or evicted already. */
@@ -120,6 +122,7 @@ export class PodManager {
       const worker = this.spawn({ metadata: { name: ref.name, namespace: ref.namespace, uid: ref.uid }, spec: undefined }, false);
       worker.remove();
     }
+    this.adopted = true;
   }
 
   start(): void {
@@ -145,13 +148,13 @@ export class PodManager {
     this.workers.clear();
   }
 
-  private spawn(pod: any, wake = true): PodWorker {
+  private spawn(pod: any, wake = true, fresh = false): PodWorker {
     const worker = new PodWorker(this.ctx, pod, (uid) => {
       this.workers.delete(uid);
       this.finished.add(uid);
       // a finished uid cannot come back (uids are unique); keep the set from growing without end
       if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value!);
-    });
+    }, fresh);
     this.workers.set(pod.metadata.uid, worker);
     if (wake) worker.wake();
     return worker;

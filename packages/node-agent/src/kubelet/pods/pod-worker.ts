@@ -80,10 +80,16 @@ export class PodWorker {
   /** Evicted and cleaned up: nothing is left to sync or report until the pod is deleted. */
   private evicted = false;
 
+  /**
+   * @param fresh the pod first appeared after the agent had started and adopted what the runtime held, so the
+   *   runtime can hold nothing of it yet: the first sync skips reading it. (Were that wrong, creating the sandbox
+   *   would fail with NameReserved and the retry reads.)
+   */
   constructor(
     private readonly ctx: PodContext,
     pod: any,
     private readonly onDone: (uid: string) => void,
+    private fresh = false,
   ) {
     this.pod = pod;
     this.reader = new PodStateReader(ctx.cri, pod.metadata.uid);
@@ -230,7 +236,8 @@ export class PodWorker {
   /** One step of a live pod; returns true when another sync should follow at once. */
   private async sync(): Promise<boolean> {
     if (this.evicted) return false;
-    let state = await this.reader.read();
+    let state: PodRuntimeState = this.fresh ? { sandboxes: [], containers: [] } : await this.reader.read();
+    this.fresh = false;
     if (isTerminalPhase(this.lastStatus?.phase ?? this.pod.status?.phase)) return this.syncTerminal(state);
     const actions = this.actionsFor(state);
     const progressed = await this.act(actions, state);
