@@ -4,6 +4,7 @@ import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile }
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { NodeAgentError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 import { digestBytes, digestFile, digestHex, openUncompressed } from './blob-io.js';
 import { isImageId, parseImageReference } from './image-reference.js';
 import { LayerUnpacker } from './layer-unpack.js';
@@ -96,7 +97,7 @@ export class ImageStore {
     // staging directories are named <pid>-<random>: those of processes that are gone are leftovers of a crash
     for (const name of await readdir(join(root, 'tmp'))) {
       const pid = Number.parseInt(name, 10);
-      if (!(pid > 0) || !processExists(pid)) await rm(join(root, 'tmp', name), { recursive: true, force: true });
+      if (!(pid > 0) || !processAlive(pid)) await rm(join(root, 'tmp', name), { recursive: true, force: true });
     }
     if (!existsSync(join(root, 'oci-layout'))) {
       await writeFile(join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -378,13 +379,4 @@ function indexVersion(path: string): string {
   if (!existsSync(path)) return 'none';
   const info = statSync(path);
   return `${info.ino}:${info.mtimeMs}`;
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

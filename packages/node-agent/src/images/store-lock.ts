@@ -1,20 +1,12 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { NodeAgentError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * An exclusive lock between processes writing one image store (the runtime, and `skiff image import` run beside
  * it): a lock file created with O_EXCL holding the owner's PID. A lock whose owner no longer exists is stale and
  * taken over. Waiting is bounded; a store locked for longer fails with a message naming the holder.
  */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export async function withStoreLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
@@ -26,7 +18,7 @@ export async function withStoreLock<T>(path: string, fn: () => Promise<T>, timeo
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-      if (holder > 0 && !alive(holder)) {
+      if (holder > 0 && !processAlive(holder)) {
         await rm(path, { force: true });
         continue;
       }
