@@ -27,7 +27,7 @@ import { shellQuote } from './shell-quote.js';
  */
 export interface CommandOptions {
   /** The whole environment of the command; the runtime's own when omitted. */
-  env?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
   /** Written to the command's stdin. */
   input?: string;
   /** Killed (SIGKILL) after this long; default 60 s. */
@@ -95,6 +95,12 @@ function filesRoot(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
+/** `argv` run with exactly `env` (through env -i), or with the shell's own environment when there is none. */
+function withEnv(env: NodeJS.ProcessEnv | undefined, argv: string[]): string[] {
+  if (!env) return argv;
+  return ['env', '-i', ...Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`])), ...argv];
+}
+
 function readIfThere(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -128,9 +134,8 @@ export class CommandShell {
     const prefix = this.files!;
     const files = { input: `${prefix}${id}.in`, out: `${prefix}${id}.out`, err: `${prefix}${id}.err` };
     if (options.input !== undefined) writeFileSync(files.input, options.input);
-    const argv = options.env ? ['env', '-i', ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`), file, ...args] : [file, ...args];
     const stdin = options.input !== undefined ? shellQuote([files.input]) : '/dev/null';
-    const command = `${shellQuote(argv)} <${stdin} >${shellQuote([files.out])} 2>${shellQuote([files.err])}`;
+    const command = `${shellQuote(withEnv(options.env, [file, ...args]))} <${stdin} >${shellQuote([files.out])} 2>${shellQuote([files.err])}`;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let job: Job;
     let stdout = '';
@@ -142,9 +147,7 @@ export class CommandShell {
           job.timedOut = true;
           if (job.pid) this.kill(job.pid);
         }, timeoutMs);
-        this.jobs.set(id, job);
-        this.refShell(true);
-        shell.stdin!.write(`( ${command} & echo "P ${id} $!"; wait $!; echo "X ${id} $?" ) & echo "J ${id} $!"\n`);
+        this.submit(shell, job, command);
       });
       stdout = readIfThere(files.out);
       stderr = readIfThere(files.err);
@@ -164,11 +167,11 @@ export class CommandShell {
   launch(file: string, args: string[], options: LaunchOptions): Promise<LaunchedCommand> {
     const shell = this.ensureShell();
     const id = ++this.serial;
-    const env = options.env && Object.entries(options.env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
-    const argv = [...(options.newSession ? ['setsid'] : []), ...(env ? ['env', '-i', ...env] : []), file, ...args];
+    const argv = [...(options.newSession ? ['setsid'] : []), ...withEnv(options.env, [file, ...args])];
     const { stdin, stdout, stderr } = options.stdio;
     const redirects = `<${stdin ? shellQuote([stdin]) : '/dev/null'} 1<>${shellQuote([stdout])} ${stderr ? `2<>${shellQuote([stderr])}` : '2>&1'}`;
-    const command = `${options.cwd ? `cd ${shellQuote([options.cwd])} && ` : ''}exec ${shellQuote(argv)} ${redirects}`;
+    // in a subshell of its own, so that the cd and exec leave the reporting subshell around it alone
+    const command = `( ${options.cwd ? `cd ${shellQuote([options.cwd])} && ` : ''}exec ${shellQuote(argv)} ${redirects} )`;
     return new Promise<LaunchedCommand>((resolveLaunch, rejectLaunch) => {
       let exitedWith!: (status: number) => void;
       const exited = new Promise<number>((resolve) => (exitedWith = resolve));
@@ -179,10 +182,15 @@ export class CommandShell {
         resolve: (done) => exitedWith(done.status!),
         reject: (err) => rejectLaunch(err),
       };
-      this.jobs.set(id, job);
-      this.refShell(true);
-      shell.stdin!.write(`( ( ${command} ) & echo "P ${id} $!"; wait $!; echo "X ${id} $?" ) & echo "J ${id} $!"\n`);
+      this.submit(shell, job, command);
     });
+  }
+
+  /** Registers `job` and sends `command` to the shell wrapped in the reporting protocol (see the top). */
+  private submit(shell: ChildProcess, job: Job, command: string): void {
+    this.jobs.set(job.id, job);
+    this.refShell(true);
+    shell.stdin!.write(`( ${command} & echo "P ${job.id} $!"; wait $!; echo "X ${job.id} $?" ) & echo "J ${job.id} $!"\n`);
   }
 
   /** Ends the shell; commands still running finish on their own. */
