@@ -5,6 +5,7 @@
  * process only creates pods (bound to the node, no scheduler) and watches them.
  *
  *   1 pod     one at a time, deleted in between (pure latency)
+ *   N paced   created at a uniform 5 pods/s (100; 30 with --quick), as clusterloader2's node-throughput test does
  *   N pods    created at once (100; 30 with --quick): latency under a burst, queueing included
  *
  * Both runtime backends: runc (containers with CNI networking, overlay rootfs, cgroups) and process (host
@@ -28,6 +29,11 @@ const AGENT = join(PACKAGES, 'node-agent', 'dist', 'bin', 'skiff-node-agent.js')
 
 const TARGET_P50_MS = 300;
 const TARGET_P99_MS = 1000;
+/**
+ * The paced run's creation rate: clusterloader2's node-throughput test (testing/node-throughput, a 1-node cluster)
+ * creates its 100 pods at a uniform 5 pods/s and measures their startup latency.
+ */
+const PACED_QPS = 5;
 
 type Backend = 'runc' | 'process';
 
@@ -271,8 +277,11 @@ interface Timing {
   ready?: number;
 }
 
-/** Creates `names` at once, resolves each pod's create -> Running and -> Ready in ms. */
-async function startPods(node: NodeUnderTest, names: string[]): Promise<{ running: number[]; ready: number[] }> {
+/**
+ * Creates `names`, at once or (intervalMs > 0) one every intervalMs whatever the earlier creates are doing, as
+ * clusterloader2's UniformQPS does; resolves each pod's create -> Running and -> Ready in ms.
+ */
+async function startPods(node: NodeUnderTest, names: string[], intervalMs = 0): Promise<{ running: number[]; ready: number[] }> {
   const pods = node.client.resource('v1/pods').namespace('default');
   const timings = new Map<string, Timing>();
   const stream = await pods.watch({ fieldSelector: `spec.nodeName=${node.nodeName}` });
@@ -288,10 +297,13 @@ async function startPods(node: NodeUnderTest, names: string[]): Promise<{ runnin
       wake();
     }
   })();
-  const done = () => [...timings.values()].length === names.length && [...timings.values()].every((t) => t.ready !== undefined);
+  const done = () => timings.size === names.length && [...timings.values()].every((t) => t.ready !== undefined);
   try {
+    const t0 = performance.now();
     await Promise.all(
-      names.map((name) => {
+      names.map(async (name, i) => {
+        const wait = t0 + i * intervalMs - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         timings.set(name, { created: performance.now() });
         return pods.create({
           metadata: { name },
@@ -334,13 +346,14 @@ async function deletePods(node: NodeUnderTest, names: string[]): Promise<void> {
 
 export const nodeSuite: Suite = {
   name: 'node',
-  description: 'pod startup latency on one node (created -> Running / Ready), 1 pod and a burst of pods, runc and process backends',
+  description: 'pod startup latency on one node (created -> Running / Ready): 1 pod, 100 pods at 5 pods/s and a burst of 100 pods, runc and process backends',
   async run(ctx) {
     const results: BenchResult[] = [];
     const ratios: BenchRatio[] = [];
     const notes: string[] = [];
     const singles = ctx.quick ? 5 : 20;
     const burst = ctx.quick ? 30 : 100;
+    const paced = ctx.quick ? 30 : 100;
     const backends: Backend[] = process.getuid?.() === 0 && sh('runc', ['--version']) ? ['runc', 'process'] : ['process'];
     if (!backends.includes('runc')) notes.push('runc backend skipped: it needs root and runc');
     for (const backend of backends) {
@@ -363,6 +376,13 @@ export const nodeSuite: Suite = {
         ready.sort((a, b) => a - b);
         results.push({ name: 'pod start, 1 pod: created -> Running', engine: backend, unit: 'ms', value: quantile(running, 0.5), p50: quantile(running, 0.5), p99: quantile(running, 0.99) });
         results.push({ name: 'pod start, 1 pod: created -> Ready', engine: backend, unit: 'ms', value: quantile(ready, 0.5), p50: quantile(ready, 0.5), p99: quantile(ready, 0.99) });
+
+        ctx.log(`${backend}: ${paced} pods at ${PACED_QPS} pods/s`);
+        const pacedNames = Array.from({ length: paced }, (_, i) => `paced-${i}`);
+        const steady = await startPods(node, pacedNames, 1000 / PACED_QPS);
+        results.push({ name: `pod start, ${paced} pods at ${PACED_QPS}/s: created -> Running`, engine: backend, unit: 'ms', value: quantile(steady.running, 0.5), p50: quantile(steady.running, 0.5), p99: quantile(steady.running, 0.99) });
+        results.push({ name: `pod start, ${paced} pods at ${PACED_QPS}/s: created -> Ready`, engine: backend, unit: 'ms', value: quantile(steady.ready, 0.5), p50: quantile(steady.ready, 0.5), p99: quantile(steady.ready, 0.99) });
+        await deletePods(node, pacedNames);
 
         ctx.log(`${backend}: ${burst} pods at once`);
         const names = Array.from({ length: burst }, (_, i) => `burst-${i}`);
@@ -405,15 +425,23 @@ export const nodeSuite: Suite = {
           const singleP99 = quantile(running, 0.99);
           const many = quantile(b.running, 0.5);
           const manyP99 = quantile(b.running, 0.99);
+          const steadyP50 = quantile(steady.running, 0.5);
+          const steadyP99 = quantile(steady.running, 0.99);
           const verdict = (p50: number, p99: number) => (p50 <= TARGET_P50_MS && p99 <= TARGET_P99_MS ? 'met' : 'MISSED');
           // As ratios too (target / measured, >= 1 when met), so the report counts them with every other target.
           ratios.push(
             { name: `runc 1 pod: ${TARGET_P50_MS} ms / p50 created -> Running`, value: TARGET_P50_MS / single, target: 1 },
             { name: `runc 1 pod: ${TARGET_P99_MS} ms / p99 created -> Running`, value: TARGET_P99_MS / singleP99, target: 1 },
+            { name: `runc ${paced} pods at ${PACED_QPS}/s: ${TARGET_P50_MS} ms / p50 created -> Running`, value: TARGET_P50_MS / steadyP50, target: 1 },
+            { name: `runc ${paced} pods at ${PACED_QPS}/s: ${TARGET_P99_MS} ms / p99 created -> Running`, value: TARGET_P99_MS / steadyP99, target: 1 },
             { name: `runc ${burst} pods: ${TARGET_P50_MS} ms / p50 created -> Running`, value: TARGET_P50_MS / many, target: 1 },
             { name: `runc ${burst} pods: ${TARGET_P99_MS} ms / p99 created -> Running`, value: TARGET_P99_MS / manyP99, target: 1 },
           );
           notes.push(`runc, 1 pod: p50 ${single.toFixed(0)} ms, p99 ${singleP99.toFixed(0)} ms against p50 <= ${TARGET_P50_MS} ms, p99 <= ${TARGET_P99_MS} ms: ${verdict(single, singleP99)}`);
+          notes.push(
+            `runc, ${paced} pods created at ${PACED_QPS} pods/s (clusterloader2's node-throughput test: 100 pods on a 1-node cluster at a uniform 5 pods/s): ` +
+              `p50 ${steadyP50.toFixed(0)} ms, p99 ${steadyP99.toFixed(0)} ms: ${verdict(steadyP50, steadyP99)}`,
+          );
           notes.push(
             `runc, ${burst} pods at once: p50 ${many.toFixed(0)} ms, p99 ${manyP99.toFixed(0)} ms: ${verdict(many, manyP99)}; a burst queues on the runtime, ` +
               `whose sandbox + container start runs at ${((burst / wall) * 1000).toFixed(1)} pods/s on this machine. The runtime starts as many pods at once as there are CPUs ` +
