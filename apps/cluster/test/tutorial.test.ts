@@ -245,6 +245,17 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     const bootcampIp = (await kubectl.json(['get', 'service', 'bootcamp'])).spec.clusterIP as string;
     expect((await fromPod(`timeout 10 wget -qO- http://${bootcampIp}:8080/`)).trim()).toMatch(/^v2 bootcamp-/);
     expect((await fromPod('timeout 10 wget -qO- http://$BOOTCAMP_SERVICE_HOST:$BOOTCAMP_SERVICE_PORT/')).trim()).toMatch(/^v2 bootcamp-/);
+    // And by name, through the cluster DNS (kube-system/kube-dns, served by each node's proxy): the short name through
+    // resolv.conf's search list, the full name, another namespace's Service, and a pod's own name.
+    const dnsIp = (await kubectl.json(['get', 'service', 'kube-dns', '-n', 'kube-system'])).spec.clusterIP as string;
+    expect((await fromPod('cat /etc/resolv.conf')).split('\n')).toEqual(expect.arrayContaining([`nameserver ${dnsIp}`, 'search default.svc.cluster.local svc.cluster.local cluster.local']));
+    expect(await fromPod('timeout 10 wget -qO- http://web/')).toBe('hello from a configmap');
+    expect((await fromPod('timeout 10 wget -qO- http://bootcamp.default.svc.cluster.local:8080/')).trim()).toMatch(/^v2 bootcamp-/);
+    const apiIp = (await kubectl.json(['get', 'service', 'kubernetes'])).spec.clusterIP as string;
+    expect(await fromPod('nslookup kubernetes.default.svc.cluster.local')).toContain(`Address: ${apiIp}`);
+    const podIp = web[1].status.podIP as string;
+    expect(await fromPod(`nslookup ${podIp.replaceAll('.', '-')}.default.pod.cluster.local`)).toContain(podIp);
+    await expect(fromPod('timeout 10 wget -qO- http://no-such-service/')).rejects.toThrow(/bad address/);
   });
 
   it('self-healing: a killed container is restarted in its pod', async () => {

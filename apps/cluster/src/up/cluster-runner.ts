@@ -23,6 +23,7 @@ import { plannedNode, startNode } from './node-runner.js';
 import { NodeWatch } from './node-watch.js';
 import { spawnComponent, type UpContext } from './up-context.js';
 import { resolveClusterState, type UpOptions } from './up-options.js';
+import { ensureClusterDnsService } from './cluster-dns.js';
 import { hostModeNotice } from './privileges.js';
 
 export interface RunHooks {
@@ -91,6 +92,12 @@ export async function runCluster(options: UpOptions, reporter: Reporter, hooks: 
     watchForCrashes(ctx, reporter, requestStop);
     reporter.headline(`export KUBECONFIG=${dir.kubeconfig}`);
     parts.client = createClient(loadKubeconfig({ path: dir.kubeconfig }), { userAgent: 'skiff-up', qps: 50 });
+    // The proxies serve DNS on a cluster IP they hold on an interface, which needs root; without it pods are host
+    // processes using the host's resolver.
+    if (root && state.nodes > 0) {
+      ctx.clusterDns = await step(() => ensureClusterDnsService(parts.client!, state.serviceCidr));
+      reporter.progress(`cluster DNS: ${ctx.clusterDns} (kube-system/kube-dns), served by every node's proxy`);
+    }
     parts.watch = new NodeWatch(parts.client, ctx.topology, reporter, state.network === 'namespaces');
     await step(() => parts.watch!.start());
     parts.watch.track(ctx.topology.nodes);

@@ -94,6 +94,7 @@ function agentArgs(ctx: UpContext, node: NodeTopology, r: RunningNode): string[]
     // Every node shares the host's disk: as kind does for its nodes, disk signals are off (0%), so a nearly full
     // disk does not put every node under DiskPressure and refuse all pods; memory pressure still evicts.
     '--eviction-hard', 'memory.available<100Mi,nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%,imagefs.inodesFree<0%',
+    ...(ctx.clusterDns ? ['--cluster-dns', ctx.clusterDns] : []),
     '--log-level', ctx.options.logLevel,
   ];
 }
@@ -106,6 +107,7 @@ async function proxyArgs(ctx: UpContext, node: NodeTopology, r: RunningNode): Pr
     // NodePorts listen on the node's address; the host reaches them there.
     '--bind-address', node.address,
     '--cluster-cidr', ctx.state.clusterCidr,
+    ...(ctx.clusterDns ? ['--cluster-dns', ctx.clusterDns] : []),
     '--log-level', ctx.options.logLevel,
   ];
   // On the shared host network one proxy serves every node (see startNode); it keeps its cluster IPs on an

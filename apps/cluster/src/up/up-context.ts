@@ -21,6 +21,8 @@ export interface UpContext {
   readonly skiffEntry: string;
   /** Every process started so far, in start order; stopping walks it backwards. */
   readonly processes: SupervisedProcess[];
+  /** The cluster DNS address (the kube-dns Service's cluster IP), once known; none without root (no pod network). */
+  clusterDns?: string;
 }
 
 export interface SpawnOptions {

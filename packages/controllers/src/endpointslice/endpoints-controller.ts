@@ -40,6 +40,7 @@ export class EndpointsController extends QueueController {
           ip: e.ip,
           targetRef: { kind: 'Pod', namespace: e.pod.metadata!.namespace, name: e.pod.metadata!.name, uid: e.pod.metadata!.uid },
         };
+        if (e.hostname) a.hostname = e.hostname;
         if (e.pod.spec?.nodeName) a.nodeName = e.pod.spec.nodeName;
         return a;
       };

@@ -113,6 +113,32 @@ describe('EndpointSlice and Endpoints controllers', () => {
     expect(slices.map((s) => s.endpoints!.length).sort((a, b) => a - b)).toEqual([30, 100]);
   });
 
+  it('gives an endpoint the pod hostname only when the pod subdomain is the Service name', async () => {
+    const ns = await tc.namespace('eps-hostname');
+    const named = (name: string, spec: Partial<NonNullable<Pod['spec']>>) => {
+      const p = webPod(name, 8080);
+      p.spec = { ...p.spec!, ...spec };
+      return p;
+    };
+    await pods(ns).create(named('db-0', { hostname: 'db-0', subdomain: 'web' }));
+    await pods(ns).create(named('elsewhere', { hostname: 'elsewhere', subdomain: 'other' }));
+    await pods(ns).create(named('nosub', { hostname: 'nosub' }));
+    await pods(ns).create(named('nohost', { subdomain: 'web' }));
+    await services(ns).create(service('web', { clusterIP: 'None' }));
+    const eps = await waitFor('four endpoints', async () => {
+      const all = (await slicesOf(ns, 'web')).flatMap((s) => s.endpoints ?? []);
+      return all.length === 4 ? all : undefined;
+    });
+    const hostnames = Object.fromEntries(eps.map((e) => [e.targetRef!.name!, e.hostname]));
+    expect(hostnames).toEqual({ 'db-0': 'db-0', elsewhere: undefined, nosub: undefined, nohost: undefined });
+    const ep = await waitFor('Endpoints with four addresses', async () => {
+      const e = await tc.client.resource<Endpoints>('v1/endpoints').namespace(ns).get('web').catch(() => undefined);
+      return e?.subsets?.flatMap((s) => s.addresses ?? []).length === 4 ? e : undefined;
+    });
+    const addresses = ep.subsets!.flatMap((s) => s.addresses ?? []);
+    expect(Object.fromEntries(addresses.map((a) => [a.targetRef!.name!, a.hostname]))).toEqual({ 'db-0': 'db-0', elsewhere: undefined, nosub: undefined, nohost: undefined });
+  });
+
   it('removes the Endpoints of a deleted Service, and the garbage collector its slices', async () => {
     const ns = await tc.namespace('eps-delete');
     await pods(ns).create(webPod('a', 8080));

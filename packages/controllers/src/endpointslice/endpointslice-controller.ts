@@ -109,6 +109,7 @@ export class EndpointSliceController extends QueueController {
             conditions: { ready: e.ready, serving: e.serving, terminating: e.terminating },
             targetRef: { kind: 'Pod', namespace: e.pod.metadata!.namespace, name: e.pod.metadata!.name, uid: e.pod.metadata!.uid },
           };
+          if (e.hostname) ep.hostname = e.hostname;
           const node = e.pod.spec?.nodeName;
           if (node) {
             ep.nodeName = node;

@@ -8,6 +8,8 @@
  *   - Ports: a numeric targetPort is used as is; a named one is looked up in the pod's containers (same name and
  *     protocol), so two pods may serve a Service on different port numbers. A pod without the named port is left
  *     out of that port. Pods are grouped by the ports they resolve to: each group becomes its own slices/subset.
+ *   - Hostname: the pod's spec.hostname, only when its spec.subdomain is this Service's name (StatefulSet pods
+ *     set both), so DNS answers `<hostname>.<service>.<ns>.svc` only for the Service the pod chose.
  */
 import type { Pod, Service } from '@skiff/api';
 import { LabelSelector } from '@skiff/api';
@@ -26,6 +28,7 @@ export interface PodEndpoint {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  hostname?: string;
 }
 
 export interface EndpointGroup {
@@ -79,7 +82,16 @@ export function endpointGroups(svc: Service, candidates: Pod[]): EndpointGroup[]
     const key = portKey(ports);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, ports, endpoints: [] }));
-    g.endpoints.push({ pod, ip: pod.status!.podIP!, serving, terminating, ready: publishNotReady || (serving && !terminating) });
+    const ep: PodEndpoint = { pod, ip: pod.status!.podIP!, serving, terminating, ready: publishNotReady || (serving && !terminating) };
+    const hostname = endpointHostname(svc, pod);
+    if (hostname) ep.hostname = hostname;
+    g.endpoints.push(ep);
   }
   return [...groups.values()];
+}
+
+export function endpointHostname(svc: Service, pod: Pod): string | undefined {
+  const hostname = pod.spec?.hostname;
+  if (!hostname || pod.spec?.subdomain !== svc.metadata?.name || pod.metadata?.namespace !== svc.metadata?.namespace) return undefined;
+  return hostname;
 }

@@ -26,7 +26,8 @@ export function watchServicesAndPods(ctx: ControllerContext, enqueue: (key: stri
     onAdd: (p) => forPod(p),
     onUpdate: (old, p) => {
       if (old.metadata?.resourceVersion === p.metadata?.resourceVersion) return;
-      // Only what endpoints are made of: labels, IP, readiness, deletion, phase, ports.
+      // Only what endpoints are made of: labels, IP, readiness, deletion, phase, ports. Hostname and subdomain
+      // count too but are immutable, so a change to them arrives as a delete and an add.
       const same =
         jsonEqual(old.metadata?.labels, p.metadata?.labels) &&
         old.status?.podIP === p.status?.podIP &&

@@ -20,6 +20,8 @@ describe('skiff-proxy flags', () => {
       loadBalancerStatus: true,
       engine: 'wasm',
       logLevel: 'info',
+      clusterDomain: 'cluster.local',
+      dnsUpstreams: [],
     });
   });
 
@@ -39,6 +41,8 @@ describe('skiff-proxy flags', () => {
     ['no load-balancer status', ['--load-balancer-status=false'], { loadBalancerStatus: false }],
     ['the TS engine', ['--engine', 'ts'], { engine: 'ts' }],
     ['the cluster CIDR (accepted, unused)', ['--cluster-cidr', '10.244.0.0/16'], { clusterCidr: '10.244.0.0/16' }],
+    ['the cluster DNS address and domain', ['--cluster-dns', '10.96.0.10', '--cluster-domain', 'Skiff.Local.'], { clusterDns: '10.96.0.10', clusterDomain: 'skiff.local' }],
+    ['DNS upstreams', ['--dns-upstream', '10.0.0.2,10.0.0.3:5353,[fd00::2]:53'], { dnsUpstreams: ['10.0.0.2', '10.0.0.3:5353', '[fd00::2]:53'] }],
     ['help', ['-h'], { help: true }],
   ])('takes %s', (_name, argv, expected) => {
     expect(parseFlags(argv)).toMatchObject(expected);
@@ -57,6 +61,10 @@ describe('skiff-proxy flags', () => {
     ['a bad node name', ['--node-name', 'Node_1'], '"Node_1" is not a valid node name'],
     ['a bad boolean', ['--load-balancer-status=maybe'], '"maybe" is not true or false'],
     ['a bad CIDR', ['--cluster-cidr', '10.244.0.0/33'], '"10.244.0.0/33" is not a CIDR'],
+    ['a cluster DNS name instead of an address', ['--cluster-dns', 'kube-dns'], '--cluster-dns: "kube-dns" is not an IP address'],
+    ['a bad cluster domain', ['--cluster-domain', 'cluster_local'], '--cluster-domain: "cluster_local" is not a DNS domain'],
+    ['a DNS upstream with a bad port', ['--dns-upstream', '10.0.0.2:99999'], '--dns-upstream: DNS upstream "10.0.0.2:99999" has a bad port'],
+    ['a DNS upstream that is a name', ['--dns-upstream', 'dns.example'], 'is not an IP address'],
   ])('rejects %s clearly', (_name, argv, message) => {
     expect(() => parseFlags(argv)).toThrow(message);
   });

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { schedulerNames, type EngineKind, type SchedulerName } from '../core.js';
 import { LbError } from '../errors.js';
+import { parseUpstream } from '../dns/dns-forwarder.js';
 import { parseHostPort } from '../service-proxy/metrics-server.js';
 
 export interface Flags {
@@ -22,6 +23,11 @@ export interface Flags {
   engine: EngineKind;
   logLevel: string;
   clusterCidr?: string;
+  /** Serve cluster DNS on this address (the kube-dns Service's cluster IP). */
+  clusterDns?: string;
+  clusterDomain: string;
+  /** Upstream resolvers for names outside the cluster domain; empty: /etc/resolv.conf's. */
+  dnsUpstreams: string[];
 }
 
 export const usage = `usage: skiff-proxy [flags]
@@ -42,6 +48,11 @@ node, balancing each new connection over the ready endpoints.
   --metrics-bind-address IP:PORT    where /metrics and /healthz are served (default 127.0.0.1:10249; "" disables)
   --load-balancer-status=false      never write status.loadBalancer of LoadBalancer Services (default true)
   --engine wasm|ts                  load-balancing core (default wasm)
+  --cluster-dns IP                  serve the cluster's DNS on IP, port 53 (the kube-dns Service's cluster IP, given
+                                    to pods by the node agents' --cluster-dns) instead of proxying that Service
+  --cluster-domain DOMAIN           the cluster's DNS domain (default cluster.local)
+  --dns-upstream IP[:PORT][,...]    where names outside the cluster domain are forwarded (default: the nameservers
+                                    of /etc/resolv.conf)
   --cluster-cidr CIDR               accepted for kube-proxy compatibility; unused (no masquerade rules here)
   --log-level LEVEL                 trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help                        show this help
@@ -77,6 +88,8 @@ export function parseFlags(argv: string[]): Flags {
     loadBalancerStatus: true,
     engine: 'wasm',
     logLevel: 'info',
+    clusterDomain: 'cluster.local',
+    dnsUpstreams: [],
   };
   const bad = (msg: string) => new LbError('InvalidArgument', msg);
   for (let i = 0; i < argv.length; i++) {
@@ -156,6 +169,28 @@ export function parseFlags(argv: string[]): Flags {
           if (extra !== undefined || !net.isIP(ip ?? '') || !/^\d{1,3}$/.test(bits ?? '') || Number(bits) > max) throw bad(`${name}: "${c}" is not a CIDR`);
         }
         f.clusterCidr = v;
+        break;
+      }
+      case '--cluster-dns': {
+        const v = value();
+        if (!net.isIP(v)) throw bad(`${name}: "${v}" is not an IP address`);
+        f.clusterDns = v;
+        break;
+      }
+      case '--cluster-domain': {
+        const v = value().replace(/\.$/, '').toLowerCase();
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) throw bad(`${name}: "${v}" is not a DNS domain`);
+        f.clusterDomain = v;
+        break;
+      }
+      case '--dns-upstream': {
+        const list = value().split(',').map((x) => x.trim()).filter(Boolean);
+        try {
+          list.forEach(parseUpstream);
+        } catch (e) {
+          throw bad(`${name}: ${(e as Error).message}`);
+        }
+        f.dnsUpstreams = list;
         break;
       }
       case '--log-level': {

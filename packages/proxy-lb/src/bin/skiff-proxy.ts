@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     metricsBindAddress: flags.metricsBindAddress || undefined,
     loadBalancerStatus: flags.loadBalancerStatus,
     engine: flags.engine,
+    ...(flags.clusterDns ? { clusterDns: { address: flags.clusterDns, domain: flags.clusterDomain, ...(flags.dnsUpstreams.length ? { upstreams: flags.dnsUpstreams } : {}) } } : {}),
     logger,
   });
   logger.info({ node: nodeNameOf(flags), addresses: proxy.nodeAddresses, metrics: proxy.metricsUrl ?? null }, 'skiff-proxy started; waiting for the first sync');

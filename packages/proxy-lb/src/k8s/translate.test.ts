@@ -56,6 +56,12 @@ describe('Service + EndpointSlices to virtual services', () => {
     expect(bs.map((b) => b.draining)).toEqual(draining);
   });
 
+  it('leaves a cluster IP the node serves itself (the cluster DNS address) unproxied, and its other addresses proxied', () => {
+    const svc = service({ type: 'NodePort', ports: [{ name: 'dns', port: 53, protocol: 'UDP', nodePort: 30053 }] });
+    const t = translateService(svc, [slice([ep('10.1.0.1')])], { ...opts, servedLocally: ['10.96.0.10'], nodePortAddresses: ['192.168.1.5'] });
+    expect(t.specs.map((s) => s.name)).toEqual(['shop/web:dns/node-port/192.168.1.5']);
+  });
+
   it('keeps only this node endpoints for cluster IPs under internalTrafficPolicy Local', () => {
     const t = translateService(service({ internalTrafficPolicy: 'Local' }), [slice([ep('10.1.0.1', {}, 'node-a'), ep('10.1.0.2', {}, 'node-b')])], opts);
     expect(t.specs[0].backends.map((b) => b.address)).toEqual(['10.1.0.1']);

@@ -31,6 +31,8 @@ export interface TranslateOptions {
   nodePortAddresses?: string[];
   /** This node's zone (its topology.kubernetes.io/zone label), for zone hints. */
   zone?: string;
+  /** Cluster IPs the node serves itself (the cluster DNS address): not proxied. */
+  servedLocally?: string[];
 }
 
 export interface Translation {
@@ -169,6 +171,7 @@ export function translateService(svc: Service, slices: EndpointSlice[], opts: Tr
       specs.push({ ...base, name: `${id}:${portId}/${kind}/${address}`, address, port: listenPort, backends });
 
     for (const ip of clusterIPs(svc)) {
+      if (opts.servedLocally?.includes(ip)) continue;
       const family = familyOf(ip);
       if (!family) {
         warnings.push(`cluster IP "${ip}" is not an IP address`);

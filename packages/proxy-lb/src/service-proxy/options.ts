@@ -38,6 +38,12 @@ export interface StartServiceProxyOptions {
   /** A pino logger; else a new one at `logLevel` (default info). */
   logger?: Logger;
   logLevel?: string;
+  /**
+   * Serve the cluster's DNS on this address (the kube-dns Service's cluster IP, which the node agents give pods as
+   * their nameserver) instead of proxying that Service: names in the zone from this proxy's view of Services and
+   * EndpointSlices, other names forwarded to `upstreams` (default: the nameservers of /etc/resolv.conf).
+   */
+  clusterDns?: { address: string; port?: number; domain?: string; upstreams?: string[] };
   /** Data-path settings passed to the ServiceProxy. */
   dataPath?: Pick<ServiceProxyOptions, 'maxFlows' | 'connectTimeoutMs' | 'maxAttempts' | 'sweepIntervalMs'>;
 }
@@ -70,6 +76,14 @@ export function resolveOptions(o: StartServiceProxyOptions): ResolvedOptions {
     throw bad(`scheduler "${o.defaultScheduler}" is not one of ${schedulerNames.join(', ')}`);
   }
   let iface: string | undefined;
+  if (o.clusterDns) {
+    if (!net.isIP(o.clusterDns.address)) throw bad(`cluster DNS address "${o.clusterDns.address}" is not an IP address`);
+    const port = o.clusterDns.port;
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw bad(`cluster DNS port ${port} is not a port number`);
+    if (o.clusterDns.domain !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.clusterDns.domain)) {
+      throw bad(`cluster domain "${o.clusterDns.domain}" is not a DNS domain`);
+    }
+  }
   if (o.clusterIpInterface === undefined) iface = isRoot() ? 'kube-ipvs0' : undefined;
   else if (o.clusterIpInterface !== null) {
     if (!isRoot()) throw bad(`the cluster-IP interface "${o.clusterIpInterface}" needs root (run without one, or as root)`);

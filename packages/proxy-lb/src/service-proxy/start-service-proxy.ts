@@ -11,7 +11,10 @@ import pino from 'pino';
 import { LbError } from '../errors.js';
 import { sliceServiceKey, serviceKey } from '../k8s/translate.js';
 import { ZONE_LABEL } from '../k8s/types.js';
+import { ClusterDnsServer } from '../dns/dns-server.js';
+import { parseUpstream, resolvConfUpstreams } from '../dns/dns-forwarder.js';
 import { ServiceProxy } from '../proxy/service-proxy.js';
+import { needsInterface } from '../proxy/vip-interface.js';
 import { ChangeTracker, TRIGGER_TIME_ANNOTATION } from './change-tracker.js';
 import { LbStatusWriter } from './lb-status-writer.js';
 import { MetricsServer } from './metrics-server.js';
@@ -32,6 +35,8 @@ export interface RunningServiceProxy {
   readonly ready: Promise<void>;
   /** Whether this proxy currently writes load-balancer status. */
   isLeader(): boolean;
+  /** The port the cluster DNS serves on, once ready (with options.clusterDns). */
+  clusterDnsPort(): number | undefined;
   /** Syncs of the rules finished so far. */
   syncCount(): number;
   /** Stops syncing, releases its addresses, presence and leadership. Established TCP connections may finish. */
@@ -104,6 +109,7 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
       defaultScheduler: o.defaultScheduler,
       nodePortAddresses: nodePortAddresses(nodeAddresses),
       zone,
+      ...(options.clusterDns ? { servedLocally: [options.clusterDns.address] } : {}),
     }),
     otherNodesAddresses: () => presence.otherNodesAddresses(),
     metrics,
@@ -194,6 +200,32 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
     });
   }
 
+  let dns: ClusterDnsServer | undefined;
+  /** Starts the cluster DNS once the informers have listed, so it never answers from a partial view. */
+  const startDns = async (): Promise<void> => {
+    const d = options.clusterDns;
+    if (!d) return;
+    const upstreams = d.upstreams?.map(parseUpstream) ?? resolvConfUpstreams('/etc/resolv.conf', [d.address]);
+    // A DNS that cannot start must not stop the proxy from serving Services: it is reported, and pods on this node
+    // then fail to resolve cluster names rather than reach nothing at all.
+    try {
+      if (vip && needsInterface(d.address)) await vip.add(d.address);
+      dns = await ClusterDnsServer.start({
+        address: d.address,
+        port: d.port ?? 53,
+        zone: d.domain ?? 'cluster.local',
+        upstreams,
+        log,
+        view: {
+          service: (ns, name) => services.indexer.get(`${ns}/${name}`),
+          slices: (ns, name) => slices.indexer.byIndex(SERVICE_INDEX, `${ns}/${name}`),
+        },
+      });
+    } catch (err) {
+      log.error({ err, address: d.address }, 'cluster DNS not served on this node: pods here cannot resolve cluster names');
+    }
+  };
+
   let closedReject: (e: Error) => void = () => {};
   const closedSignal = new Promise<never>((_, reject) => (closedReject = reject));
   closedSignal.catch(() => {});
@@ -202,6 +234,8 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
       factory.start();
       presence.start();
       await factory.waitForSync();
+      if (closed) return;
+      await startDns();
       if (closed) return;
       open = true;
       lastFull = performance.now();
@@ -223,6 +257,7 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
     ready,
     isLeader: () => writer?.isLeader() ?? false,
     syncCount: () => syncer.stats.syncs,
+    clusterDnsPort: () => dns?.port,
     async close() {
       if (closed) return;
       closed = true;
@@ -233,6 +268,9 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
       await presence.stop();
       await factory.stop();
       await proxy.close();
+      await dns?.close();
+      const dnsAddress = options.clusterDns?.address;
+      if (dns && vip && dnsAddress && needsInterface(dnsAddress)) await vip.remove(dnsAddress).catch((err: unknown) => log.warn({ err }, 'could not remove the cluster DNS address'));
       await metricsServer?.close();
       if (!options.client) client.close();
       log.info({ node: o.nodeName }, 'service proxy stopped');
