@@ -83,6 +83,21 @@ describe('kubectl exec', () => {
     expect(r.code).toBe(3);
   });
 
+  it('into a container that has exited says so, as the kubelet does, whichever protocol kubectl tried last', async () => {
+    await createPod(c, 'halfdone', {
+      restartPolicy: 'Never',
+      containers: [
+        { name: 'quick', image: 'busybox', command: ['true'] },
+        { name: 'stay', image: 'busybox', command: ['sleep', '3600'] },
+      ],
+    });
+    await waitForPod(c, 'halfdone', (p) => containerStatus(p, 'quick')?.state?.terminated !== undefined && containerStatus(p, 'stay')?.state?.running !== undefined, 'quick done, stay running');
+    const r = await c.kubectl.run(['exec', 'halfdone', '-c', 'quick', '--', 'true']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('container not found ("quick")');
+    expect(r.stderr).not.toContain('SPDY');
+  });
+
   it('-i passes stdin through; -c picks the container', async () => {
     expect(await c.kubectl.ok(['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'], { stdin: 'shout this\n' })).toBe('SHOUT THIS\n');
     expect(await c.kubectl.ok(['exec', 'talker', '-c', 'side', '--', 'echo', 'side-exec'])).toBe('side-exec\n');

@@ -99,9 +99,11 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       return;
     }
     if ((kind === 'exec' || kind === 'attach') && parts.length === 4) {
-      if (upgradeTo !== 'websocket') throw new RequestError(400, `${kind} over ${req.headers.upgrade} is not supported by this node; use WebSocket (v5.channel.k8s.io)`);
       const pod = findPod(pods, namespace!, name!);
       const target = await runningContainer(cri, pod, container!);
+      // Checked after the container: kubectl retries a refused WebSocket over SPDY and prints the second refusal,
+      // which must then say what was wrong (a container that is not running), not which protocol was tried last.
+      if (upgradeTo !== 'websocket') throw new RequestError(400, `${kind} over ${req.headers.upgrade} is not supported by this node; use WebSocket (v5.channel.k8s.io)`);
       const tty = flag(q, 'tty');
       const streams = { stdin: flag(q, 'input'), stdout: flag(q, 'output'), stderr: flag(q, 'error') && !tty, tty };
       const { url: runtimeUrl } =
