@@ -65,6 +65,9 @@ async function cleanHost(state: ClusterState, dataDir: string, reporter: Reporte
     }
   }
   if (state.network === 'namespaces') await cleanNetwork(t, report);
+  // On the host network (as root) the cluster still made interfaces of its own: the proxy's cluster-IP interface
+  // and each node's pod bridge.
+  else await removeClusterLinks(t, report);
   // Killed processes leave their cgroups a moment after the signal: retry a few times, bounded.
   let left = removeCgroupTree(`/skiff-${state.id}`);
   for (let i = 0; i < 10 && left.length; i++) {
@@ -104,9 +107,18 @@ async function cleanNetwork(t: ClusterTopology, report: ResetReport): Promise<vo
       report.problems.push((e as Error).message);
     }
   }
-  const links = await clusterLinkNames(t);
   try {
     await tearDownClusterNetwork(t);
+  } catch (e) {
+    report.problems.push((e as Error).message);
+  }
+  await removeClusterLinks(t, report);
+}
+
+/** Deletes every interface named after the cluster's bridge (`skiff-<id>`, `skiff-<id>-...`). */
+async function removeClusterLinks(t: ClusterTopology, report: ResetReport): Promise<void> {
+  const links = await clusterLinkNames(t);
+  try {
     for (const link of await clusterLinkNames(t)) await mustRun('ip', ['link', 'delete', link]);
     if (links.length) report.removed.push(`interfaces ${links.join(', ')}`);
   } catch (e) {
