@@ -36,7 +36,19 @@ describe('discovery', () => {
   it('serves the legacy documents to clients that ask for plain JSON', async () => {
     expect((await call(server, 'GET', '/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await call(server, 'GET', '/apis')).body;
-    expect(groups.groups.map((g: any) => g.name)).toEqual(['apps', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'scheduling.k8s.io']);
+    expect(groups.groups.map((g: any) => g.name)).toEqual([
+      'apps',
+      'batch',
+      'coordination.k8s.io',
+      'discovery.k8s.io',
+      'events.k8s.io',
+      'scheduling.k8s.io',
+      'autoscaling',
+      'policy',
+      'networking.k8s.io',
+      'rbac.authorization.k8s.io',
+      'storage.k8s.io',
+    ]);
     const apps = (await call(server, 'GET', '/apis/apps/v1')).body;
     expect(apps.resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
     expect((await call(server, 'GET', '/apis/apps')).body).toMatchObject({ kind: 'APIGroup', name: 'apps' });

@@ -16,7 +16,7 @@ import { checkDepth } from '../http/request-body.js';
 import { wireTypes } from './wire-types.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-const EMBEDDED = new Set(['localObjectReference', 'volumeSource', 'handler']);
+const EMBEDDED = new Set(['localObjectReference', 'volumeSource', 'handler', 'ingressRuleValue']);
 /** Pointer fields in the Go types: a zero value on the wire was set on purpose. */
 const KEEP_ZERO = new Set([
   'replicas', 'parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'terminationGracePeriodSeconds',
@@ -45,7 +45,7 @@ function loadRoot(): protobuf.Root {
     const dir = protoDir();
     const r = new protobuf.Root();
     r.resolvePath = (_origin, target) => (target.startsWith('/') ? target : dir + target);
-    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto'], { keepCase: true });
+    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto', 'networking.proto'], { keepCase: true });
     r.resolveAll();
     root = r;
   }

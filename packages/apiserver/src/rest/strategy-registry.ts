@@ -62,6 +62,12 @@ const resetStatus: Strategy = {
   tracksGeneration: true,
 };
 
+const pendingStatus: Strategy = {
+  prepareForCreate(obj: KubeObject) {
+    obj.status = { phase: 'Pending' };
+  },
+};
+
 const strategies: Record<string, Strategy> = {
   '/pods': podStrategy,
   '/services': serviceStrategy,
@@ -77,6 +83,13 @@ const strategies: Record<string, Strategy> = {
   'apps/statefulsets': resetStatus,
   'batch/jobs': jobStrategy,
   'batch/cronjobs': resetStatus,
+  // A claim or a volume starts Pending until a binder acts on it; the others start with an empty status.
+  '/persistentvolumeclaims': pendingStatus,
+  '/persistentvolumes': pendingStatus,
+  '/resourcequotas': { prepareForCreate: (obj: KubeObject) => void (obj.status = {}) },
+  'autoscaling/horizontalpodautoscalers': resetStatus,
+  'policy/poddisruptionbudgets': resetStatus,
+  'networking.k8s.io/ingresses': resetStatus,
 };
 
 /** By definition object: looked up several times per write, so the key string is built once. */

@@ -1,5 +1,18 @@
 /** Which columns each resource prints with. Resources not listed print NAME and AGE, as the real server does. */
 import type { ResourceDefinition } from '@skiff/api';
+import {
+  horizontalPodAutoscalerColumns,
+  ingressClassColumns,
+  ingressColumns,
+  limitRangeColumns,
+  networkPolicyColumns,
+  persistentVolumeClaimColumns,
+  persistentVolumeColumns,
+  podDisruptionBudgetColumns,
+  roleBindingColumns,
+  roleColumns,
+  storageClassColumns,
+} from './addon-kind-columns.js';
 import { ageColumn, nameColumn } from './common-columns.js';
 import {
   configMapColumns,
@@ -38,6 +51,19 @@ const byResource: Record<string, Column[]> = {
   'discovery.k8s.io/endpointslices': endpointSliceColumns,
   'events.k8s.io/events': eventColumns,
   'scheduling.k8s.io/priorityclasses': priorityClassColumns,
+  '/persistentvolumeclaims': persistentVolumeClaimColumns,
+  '/persistentvolumes': persistentVolumeColumns,
+  '/limitranges': limitRangeColumns,
+  'storage.k8s.io/storageclasses': storageClassColumns,
+  'networking.k8s.io/ingresses': ingressColumns,
+  'networking.k8s.io/ingressclasses': ingressClassColumns,
+  'networking.k8s.io/networkpolicies': networkPolicyColumns,
+  'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerColumns,
+  'policy/poddisruptionbudgets': podDisruptionBudgetColumns,
+  'rbac.authorization.k8s.io/roles': roleColumns,
+  'rbac.authorization.k8s.io/clusterroles': roleColumns,
+  'rbac.authorization.k8s.io/rolebindings': roleBindingColumns,
+  'rbac.authorization.k8s.io/clusterrolebindings': roleBindingColumns,
 };
 
 const defaultColumns: Column[] = [nameColumn, ageColumn];
