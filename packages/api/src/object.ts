@@ -26,6 +26,7 @@ import type {
   V1Service,
   V1ServiceAccount,
   V1StatefulSet,
+  V1ControllerRevision,
   V1Status,
 } from '@kubernetes/client-node';
 
@@ -73,6 +74,7 @@ export type Deployment = Wire<V1Deployment>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type DaemonSet = Wire<V1DaemonSet>;
 export type StatefulSet = Wire<V1StatefulSet>;
+export type ControllerRevision = Wire<V1ControllerRevision>;
 export type Job = Wire<V1Job>;
 export type CronJob = Wire<V1CronJob>;
 export type Lease = Wire<V1Lease>;

@@ -78,6 +78,7 @@ export const builtinResources: ResourceDefinition[] = [
   define({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], sub: ['status', scale()] }),
   define({ group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'], sub: ['status'] }),
   define({ group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], sub: ['status', scale()] }),
+  define({ group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision' }),
   define({ group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', categories: ['all'], sub: ['status'] }),
   define({ group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], sub: ['status'] }),
   define({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease' }),

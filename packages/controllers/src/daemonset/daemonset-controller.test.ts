@@ -87,6 +87,31 @@ describe('DaemonSet controller', () => {
     expect(after[0]!.metadata?.labels?.['controller-revision-hash']).not.toBe(before[0]);
   });
 
+  it('keeps its templates as ControllerRevisions, so kubectl rollout undo brings the last one back', async () => {
+    const ns = await tc.namespace('ds-undo');
+    await dsClient(ns).create(daemonSet('logs'));
+    await rolledOut(ns, 'logs');
+    await kubectl.ok(['set', 'image', 'daemonset/logs', 'app=busybox:1.37', '-n', ns]);
+    await rolledOut(ns, 'logs');
+    const history = await kubectl.ok(['rollout', 'history', 'daemonset/logs', '-n', ns]);
+    expect(history.split('\n').filter((l) => /^\d+\s/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['1', '2']);
+    expect(await kubectl.ok(['rollout', 'undo', 'daemonset/logs', '-n', ns])).toContain('rolled back');
+    await rolledOut(ns, 'logs');
+    const images = async () => (await pods(ns).list()).items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.spec?.containers[0]?.image);
+    await waitFor('every pod back on busybox:1.36', async () => ((await images()).every((i) => i === 'busybox:1.36') && (await images()).length === 2) || undefined);
+
+    // revisionHistoryLimit: beyond it the oldest revision no pod uses is deleted
+    await dsClient(ns).patch('logs', { spec: { revisionHistoryLimit: 1 } }, 'merge');
+    await kubectl.ok(['set', 'image', 'daemonset/logs', 'app=busybox:1.38', '-n', ns]);
+    await rolledOut(ns, 'logs');
+    const revisions = tc.client.resource<any>('apps/v1/controllerrevisions').namespace(ns);
+    const left = await waitFor('two revisions left', async () => {
+      const items = (await revisions.list()).items;
+      return items.length === 2 ? items : undefined;
+    });
+    expect(left.map((r: any) => r.data.spec.template.spec.containers[0].image).sort()).toEqual(['busybox:1.36', 'busybox:1.38']);
+  });
+
   it('surges a new pod beside the old one with maxSurge, deleting the old one once the new is available', async () => {
     const ns = await tc.namespace('ds-surge');
     const ds = daemonSet('agent');

@@ -11,7 +11,7 @@
  *   OnDelete:                  new pods only replace pods someone deleted.
  * The template revision is the controller-revision-hash label (a hash of the template).
  */
-import { deepCopy, jsonEqual, labelSelectorFromObject, type DaemonSet, type Node, type Pod } from '@skiff/api';
+import { deepCopy, jsonEqual, labelSelectorFromObject, type ControllerRevision, type DaemonSet, type Node, type Pod } from '@skiff/api';
 import { isNotFound, objectKey, type EventRecorder, type ResourceClient, type SharedInformer } from '@skiff/client';
 import type { ControllerContext } from '../framework/context.js';
 import { QueueController, type SyncResult } from '../framework/controller.js';
@@ -24,6 +24,7 @@ import { isPodAvailable, isPodReady, msUntilAvailable } from '../framework/pod-s
 import { podFromTemplate } from '../framework/pod-template.js';
 import { slowStartBatch } from '../framework/slow-start.js';
 import { templateHash } from '../framework/template-hash.js';
+import { pruneRevisions, recordRevision } from '../framework/controller-history.js';
 import { daemonTolerations, eligibility, pinToNode, targetNode } from './node-eligibility.js';
 
 export const REVISION_LABEL = 'controller-revision-hash';
@@ -39,6 +40,7 @@ export class DaemonSetController extends QueueController {
   private readonly daemonSets: SharedInformer<DaemonSet>;
   private readonly nodes: SharedInformer<Node>;
   private readonly pods: SharedInformer<Pod>;
+  private readonly revisions: SharedInformer<ControllerRevision>;
   private readonly expectations = new Expectations();
   private readonly recorder: EventRecorder;
 
@@ -48,6 +50,7 @@ export class DaemonSetController extends QueueController {
     this.daemonSets = ctx.informers.informer<DaemonSet>('apps/v1/daemonsets');
     this.nodes = ctx.informers.informer<Node>('v1/nodes');
     this.pods = ownedInformer<Pod>(ctx, 'v1/pods');
+    this.revisions = ownedInformer<ControllerRevision>(ctx, 'apps/v1/controllerrevisions');
     this.daemonSets.addEventHandler({ onAdd: (d) => this.enqueue(objectKey(d)), onUpdate: (_, d) => this.enqueue(objectKey(d)), onDelete: (d) => this.expectations.delete(objectKey(d)) });
     const all = () => {
       for (const k of this.daemonSets.indexer.keys()) this.enqueue(k);
@@ -76,6 +79,13 @@ export class DaemonSetController extends QueueController {
     const pods = claimed.filter((p) => !p.metadata?.deletionTimestamp);
     const hash = templateHash(ds.spec?.template);
     const plans = this.plan(ds, pods);
+    if (!ds.metadata?.deletionTimestamp) {
+      // The history kubectl rollout history/undo read (framework/controller-history.ts).
+      const revisions = this.ctx.client.resource<ControllerRevision>('apps/v1/controllerrevisions').namespace(ns);
+      const current = await recordRevision(this.revisions, revisions, { obj: ds, apiVersion: 'apps/v1', kind: 'DaemonSet' }, hash);
+      const inUse = new Set([current, ...pods.map((p) => `${ds.metadata!.name}-${p.metadata?.labels?.[REVISION_LABEL] ?? ''}`)]);
+      await pruneRevisions(this.revisions, revisions, ds, inUse);
+    }
     if (satisfied && !ds.metadata?.deletionTimestamp) await this.manage(key, ds, hash, plans, podClient);
     return this.writeStatus(ds, hash, this.plan(ds, pods));
   }

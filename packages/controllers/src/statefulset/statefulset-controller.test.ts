@@ -1,4 +1,4 @@
-import type { Pod, StatefulSet } from '@skiff/api';
+import type { ControllerRevision, Pod, StatefulSet } from '@skiff/api';
 import { kubectlFor, waitFor, type Kubectl } from '@skiff/test-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../test-util/cluster.js';
@@ -98,5 +98,31 @@ describe('StatefulSet controller', () => {
     const done = await sts(ns).get('db');
     expect(done.status?.currentRevision).toBe(done.status?.updateRevision);
     expect(done.status?.currentRevision).not.toBe(oldRevision);
+  });
+  it('keeps its templates as ControllerRevisions: kubectl rollout history lists them and rollout undo goes back', async () => {
+    const ns = await tc.namespace('sts-history');
+    await sts(ns).create(statefulSet('web', { replicas: 2 }));
+    await rolledOut(ns, 'web');
+    await kubectl.ok(['set', 'image', 'statefulset/web', 'app=busybox:1.37', '-n', ns]);
+    await rolledOut(ns, 'web');
+    const numbers = async () =>
+      (await kubectl.ok(['rollout', 'history', 'statefulset/web', '-n', ns]))
+        .split('\n')
+        .filter((l) => /^\d+\s/.test(l))
+        .map((l) => Number(l.split(/\s+/)[0]));
+    expect(await numbers()).toEqual([1, 2]);
+    expect(await kubectl.ok(['rollout', 'history', 'statefulset/web', '-n', ns, '--revision=1'])).toContain('busybox:1.36');
+
+    expect(await kubectl.ok(['rollout', 'undo', 'statefulset/web', '-n', ns])).toContain('rolled back');
+    await rolledOut(ns, 'web');
+    const image = async (n: string) => (await pods(ns).get(n)).spec?.containers[0]?.image;
+    await waitFor('both pods back on busybox:1.36', async () => ((await image('web-0')) === 'busybox:1.36' && (await image('web-1')) === 'busybox:1.36') || undefined);
+    // the first template came back: its revision object is renumbered, not copied
+    await waitFor('revisions 2 and 3', async () => (JSON.stringify(await numbers()) === '[2,3]') || undefined);
+    const revisions = (await tc.client.resource<ControllerRevision>('apps/v1/controllerrevisions').namespace(ns).list()).items;
+    expect(revisions).toHaveLength(2);
+    const set = await sts(ns).get('web');
+    for (const r of revisions) expect(r.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'StatefulSet', name: 'web', uid: set.metadata!.uid, controller: true })]);
+    expect(set.status?.updateRevision).toBe(revisions.find((r) => r.revision === 3)!.metadata!.name);
   });
 });

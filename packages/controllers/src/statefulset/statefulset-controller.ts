@@ -9,13 +9,14 @@
  *                 pods above it are back and Ready; ordinals below the partition keep the current revision.
  *   OnDelete      replaces nothing; a deleted pod comes back at the update revision.
  *
- * Revisions are `<set>-<template hash>` in the controller-revision-hash label. Kubernetes keeps old templates in
- * ControllerRevision objects, which this API server does not serve yet: a pod recreated below the partition
- * copies the spec of a sibling still at the current revision, or takes the new template when none is left.
+ * Revisions are `<set>-<template hash>`, in the pods' controller-revision-hash label and as ControllerRevision
+ * objects holding each template (framework/controller-history.ts): a pod recreated below the partition gets the
+ * current revision's template back from its object, and `kubectl rollout history/undo` work on the set.
  */
-import { deepCopy, jsonEqual, labelSelectorFromObject, type Pod, type StatefulSet } from '@skiff/api';
+import { deepCopy, jsonEqual, labelSelectorFromObject, type ControllerRevision, type Pod, type StatefulSet } from '@skiff/api';
 import { isAlreadyExists, isNotFound, objectKey, type EventRecorder, type ResourceClient, type SharedInformer } from '@skiff/client';
 import type { ControllerContext } from '../framework/context.js';
+import { pruneRevisions, recordRevision, templateOf } from '../framework/controller-history.js';
 import { QueueController, type SyncResult } from '../framework/controller.js';
 import { ownedInformer, ownershipCandidates } from '../framework/owned-objects.js';
 import { claimObjects, controllerRef, newControllerRef } from '../framework/owner-refs.js';
@@ -40,6 +41,7 @@ const healthy = (p: Pod | undefined): boolean => !!p && p.status?.phase === 'Run
 export class StatefulSetController extends QueueController {
   private readonly sets: SharedInformer<StatefulSet>;
   private readonly pods: SharedInformer<Pod>;
+  private readonly revisions: SharedInformer<ControllerRevision>;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
@@ -47,6 +49,7 @@ export class StatefulSetController extends QueueController {
     this.recorder = ctx.recorder('statefulset-controller');
     this.sets = ctx.informers.informer<StatefulSet>('apps/v1/statefulsets');
     this.pods = ownedInformer<Pod>(ctx, 'v1/pods');
+    this.revisions = ownedInformer<ControllerRevision>(ctx, 'apps/v1/controllerrevisions');
     this.sets.addEventHandler({ onAdd: (s) => this.enqueue(objectKey(s)), onUpdate: (_, s) => this.enqueue(objectKey(s)) });
     const podChanged = (p: Pod) => {
       const ref = controllerRef(p);
@@ -66,14 +69,22 @@ export class StatefulSetController extends QueueController {
     const client = this.ctx.client.resource<Pod>('v1/pods').namespace(ns);
     const selector = labelSelectorFromObject(set.spec?.selector);
     const pods = await claimObjects(ownershipCandidates(this.pods, set), { owner: set, ownerApiVersion: 'apps/v1', ownerKind: 'StatefulSet', selector, client });
-    const updateRevision = `${set.metadata!.name}-${templateHash(set.spec?.template)}`;
+    const hash = templateHash(set.spec?.template);
+    const revisions = this.ctx.client.resource<ControllerRevision>('apps/v1/controllerrevisions').namespace(ns);
+    const updateRevision = set.metadata?.deletionTimestamp
+      ? `${set.metadata!.name}-${hash}`
+      : await recordRevision(this.revisions, revisions, { obj: set, apiVersion: 'apps/v1', kind: 'StatefulSet' }, hash);
     const currentRevision = set.status?.currentRevision || updateRevision;
     const byOrdinal = new Map<number, Pod>();
     for (const p of pods) {
       const o = ordinalOf(set, p);
       if (o !== undefined) byOrdinal.set(o, p);
     }
-    if (!set.metadata?.deletionTimestamp) await this.manage(set, byOrdinal, currentRevision, updateRevision, client);
+    if (!set.metadata?.deletionTimestamp) {
+      await this.manage(set, byOrdinal, currentRevision, updateRevision, client);
+      const inUse = new Set([currentRevision, updateRevision, ...pods.map((p) => p.metadata?.labels?.[REVISION_LABEL] ?? '')]);
+      await pruneRevisions(this.revisions, revisions, set, inUse);
+    }
     return this.writeStatus(set, [...byOrdinal.values()], currentRevision, updateRevision);
   }
 
@@ -95,7 +106,7 @@ export class StatefulSetController extends QueueController {
       }
       if (!pod) {
         const revision = i < partition && set.spec?.updateStrategy?.type !== 'OnDelete' ? currentRevision : updateRevision;
-        await this.createPod(set, i, revision, updateRevision, byOrdinal, client);
+        await this.createPod(set, i, revision, updateRevision, client);
         if (ordered) return;
         continue;
       }
@@ -124,12 +135,13 @@ export class StatefulSetController extends QueueController {
     }
   }
 
-  private async createPod(set: StatefulSet, ordinal: number, revision: string, updateRevision: string, byOrdinal: Map<number, Pod>, client: ResourceClient<Pod>): Promise<void> {
+  private async createPod(set: StatefulSet, ordinal: number, revision: string, updateRevision: string, client: ResourceClient<Pod>): Promise<void> {
     const name = `${set.metadata!.name}-${ordinal}`;
     let template = set.spec?.template;
     if (revision !== updateRevision) {
-      const sibling = [...byOrdinal.values()].find((p) => p.metadata?.labels?.[REVISION_LABEL] === revision);
-      if (sibling) template = { metadata: { labels: { ...(set.spec?.template?.metadata?.labels ?? {}) }, annotations: sibling.metadata?.annotations }, spec: stripPodIdentity(sibling.spec) };
+      const old = this.revisions.indexer.get(`${set.metadata!.namespace}/${revision}`);
+      const kept = old && templateOf(old);
+      if (kept) template = kept as typeof template;
       else revision = updateRevision;
     }
     const pod = podFromTemplate(template, newControllerRef(set, 'apps/v1', 'StatefulSet'), {
@@ -182,12 +194,4 @@ export class StatefulSetController extends QueueController {
       if (!isNotFound(e)) throw e;
     }
   }
-}
-
-/** A sibling's spec as a template: without what binds it to its own node and identity. */
-function stripPodIdentity(spec: Pod['spec']): Pod['spec'] {
-  const s = deepCopy(spec ?? { containers: [] });
-  delete s.nodeName;
-  delete s.hostname;
-  return s;
 }
