@@ -21,6 +21,7 @@ export const CONTROLLER_NAMES = [
   'nodeipam',
   'serviceaccount',
   'ttl-after-finished',
+  'disruption',
 ] as const;
 
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
@@ -115,6 +116,7 @@ const DEFAULT_WORKERS: Record<ControllerName, number> = {
   nodeipam: 1,
   serviceaccount: 5,
   'ttl-after-finished': 5,
+  disruption: 2,
 };
 
 function positive(name: string, v: number | undefined, fallback: number): number {

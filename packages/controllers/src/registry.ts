@@ -5,6 +5,7 @@ import type { ControllerName } from './options.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpointslice/endpoints-controller.js';
 import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
@@ -32,4 +33,5 @@ export const controllerFactories: Partial<Record<ControllerName, (ctx: Controlle
   cronjob: (ctx) => new CronJobController(ctx),
   'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
+  disruption: (ctx) => new DisruptionController(ctx),
 };

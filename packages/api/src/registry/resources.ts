@@ -87,8 +87,9 @@ export const builtinResources: ResourceDefinition[] = [
   define({ group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'] }),
   // Kinds that real manifests and charts carry beside their workloads, so that applying those works. They are stored
   // and served as the real server does; what acts on them in a full cluster (an RBAC authorizer, a volume binder and
-  // provisioner, an ingress controller, an autoscaler with a metrics API, a network-policy plugin, the disruption
-  // controller) is not part of Skiff yet, so, as in a cluster without those add-ons, they have no effect.
+  // provisioner, an ingress controller, an autoscaler with a metrics API, a network-policy plugin) is not part of
+  // Skiff yet, so, as in a cluster without those add-ons, they have no effect. PodDisruptionBudgets do: the
+  // disruption controller keeps their status and the eviction API honours it.
   define({ group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', shortNames: ['pvc'], sub: ['status'] }),
   define({ group: '', version: 'v1', resource: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], sub: ['status'] }),
   define({ group: '', version: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', shortNames: ['quota'], sub: ['status'] }),

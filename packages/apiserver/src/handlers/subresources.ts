@@ -26,6 +26,7 @@ import { nowTimestamp } from '../rest/object-fields.js';
 import { groupResource, replacementFrom, type Producer } from '../rest/object-rest.js';
 import type { ApiRoutesDeps } from './api-routes.js';
 import { planPatch } from './patch-handler.js';
+import { spendDisruption } from './pod-eviction.js';
 import { issueToken } from './token-request.js';
 import { getObject } from './read-handlers.js';
 
@@ -125,7 +126,9 @@ async function eviction(deps: ApiRoutesDeps, req: FastifyRequest, reply: Fastify
   if (req.method !== 'POST') throw methodNotAllowed();
   const body = decodeObjectBody(req, deps.decodeProtobuf) as KubeObject;
   if (!isPlainObject(body)) throw badRequest('expected an Eviction object');
-  await deps.rest.delete(def, ns, name, parseDeleteOptions(q, body.deleteOptions));
+  const opts = parseDeleteOptions(q, body.deleteOptions);
+  if (ns) await spendDisruption(deps.ctx, deps.rest, def, ns, name, opts.dryRun);
+  await deps.rest.delete(def, ns, name, opts);
   return sendJson(reply, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
