@@ -45,8 +45,22 @@ export class ClusterDnsServer {
     this.tcp = net.createServer((c) => this.serveTcp(c));
   }
 
-  /** Listens on address:port (UDP and TCP, the same port); rejects if either cannot bind. */
+  /**
+   * Listens on address:port (UDP and TCP, the same port); rejects if either cannot bind. Port 0 takes any port
+   * free for both: the one UDP got may be taken for TCP, and then another is tried.
+   */
   static async start(opts: ClusterDnsOptions): Promise<ClusterDnsServer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ClusterDnsServer.listen(opts);
+      } catch (e) {
+        const inUse = /EADDRINUSE/.test((e as Error).message);
+        if (!inUse || (opts.port ?? 53) !== 0 || attempt >= 20) throw e;
+      }
+    }
+  }
+
+  private static async listen(opts: ClusterDnsOptions): Promise<ClusterDnsServer> {
     const s = new ClusterDnsServer(opts);
     try {
       await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,4 @@
 import { promises as dnsPromises } from 'node:dns';
-import dgram from 'node:dgram';
 import type { Service } from '@skiff/api';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,15 +17,6 @@ afterAll(async () => {
   await proxy?.close();
   await api?.close();
 });
-
-/** A UDP port free on loopback right now (the proxy's DNS takes it next, TCP included). */
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function eventually<T>(f: () => Promise<T>, ms = 10_000): Promise<T> {
   const until = Date.now() + ms;
@@ -57,7 +47,7 @@ describe('the service proxy serving cluster DNS', () => {
       nodeAddresses: ['127.0.0.1'],
       clusterIpInterface: null,
       loadBalancerStatus: false,
-      clusterDns: { address: '127.0.0.1', port: await freePort(), upstreams: [] },
+      clusterDns: { address: '127.0.0.1', port: 0, upstreams: [] },
       logger,
     });
     await proxy.ready;
