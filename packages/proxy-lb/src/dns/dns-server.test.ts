@@ -56,7 +56,7 @@ async function start(view: ClusterView, extra: Partial<Parameters<typeof Cluster
 
 /** The real resolver Node ships (c-ares), pointed at the server. */
 function resolverFor(s: ClusterDnsServer): dnsPromises.Resolver {
-  const r = new dnsPromises.Resolver({ timeout: 1000, tries: 2 });
+  const r = new dnsPromises.Resolver({ timeout: 4000, tries: 2 });
   r.setServers([`127.0.0.1:${s.port}`]);
   return r;
 }

@@ -51,7 +51,7 @@ describe('the service proxy serving cluster DNS', () => {
       logger,
     });
     await proxy.ready;
-    const r = new dnsPromises.Resolver({ timeout: 1000, tries: 2 });
+    const r = new dnsPromises.Resolver({ timeout: 4000, tries: 2 });
     r.setServers([`127.0.0.1:${proxy.clusterDnsPort()}`]);
     expect(await r.resolve4('web.default.svc.cluster.local')).toEqual([web.spec!.clusterIP]);
     expect(await r.resolveSrv('_http._tcp.web.default.svc.cluster.local')).toEqual([{ name: 'web.default.svc.cluster.local', port: 80, priority: 0, weight: 100 }]);
