@@ -41,6 +41,7 @@ const cluster = viewOf(
     svc('default', 'db', { clusterIP: 'None', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }),
     svc('default', 'big', { clusterIP: 'None', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }),
     svc('other', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
+    svc('other', 'toolong', { type: 'ExternalName', externalName: `${'x'.repeat(70)}.example.com` }),
   ],
   [
     slice('default', 'db', [{ ip: '10.244.1.5', hostname: 'db-0' }, { ip: '10.244.2.7' }, { ip: '10.244.2.9', ready: false }]),
@@ -152,5 +153,11 @@ describe('cluster DNS, sent bad messages', () => {
     const loop = Buffer.from([0x00, 0x07, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01]);
     expect((await exchange(server.port, loop))!.readUInt16BE(2) & 0xf).toBe(1);
     expect(await resolverFor(server).resolve4('web.default.svc.cluster.local')).toEqual(['10.96.0.20']);
+  });
+
+  it('answers SERVFAIL for a record the wire format cannot carry, and keeps serving', async () => {
+    const r = resolverFor(await start(cluster));
+    await expect(r.resolveCname('toolong.other.svc.cluster.local')).rejects.toMatchObject({ code: 'ESERVFAIL' });
+    expect(await r.resolve4('web.default.svc.cluster.local')).toEqual(['10.96.0.20']);
   });
 });

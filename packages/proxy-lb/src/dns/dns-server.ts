@@ -106,7 +106,14 @@ export class ClusterDnsServer {
     if (q.opcode !== 0) return encodeResponse(q, { rcode: RCODE.NOTIMP, authoritative: false, answers: [] }, limit);
     if (this.zone.contains(q.name)) {
       this.queries.local++;
-      return encodeResponse(q, this.zone.answer(q.name, q.type), limit);
+      try {
+        return encodeResponse(q, this.zone.answer(q.name, q.type), limit);
+      } catch (err) {
+        // A record the wire format cannot carry (an ExternalName label over 63 bytes, say): that query fails,
+        // the server goes on.
+        this.opts.log.warn({ err, name: q.name }, 'cluster DNS could not answer a query');
+        return encodeResponse(q, { rcode: RCODE.SERVFAIL, authoritative: false, answers: [] }, limit);
+      }
     }
     const res = this.opts.upstreams.length ? await forwardQuery(this.opts.upstreams, msg, this.opts.forwardTimeoutMs ?? 2000) : undefined;
     if (res) {
