@@ -26,11 +26,18 @@ type Budget = { metadata?: any; spec?: any; status?: any };
 export class DisruptionController extends QueueController {
   private readonly budgets: SharedInformer<Budget>;
   private readonly pods: SharedInformer<Pod>;
+  /** The scale of a budget's pods' controllers, from the informers the workload controllers share. */
+  private readonly scalers: Record<'ReplicaSet' | 'Deployment' | 'StatefulSet', SharedInformer<any>>;
 
   constructor(ctx: ControllerContext) {
     super('disruption', ctx, ctx.options.workers.disruption);
     this.budgets = ctx.informers.informer<Budget>('policy/v1/poddisruptionbudgets');
     this.pods = ownedInformer<Pod>(ctx, 'v1/pods');
+    this.scalers = {
+      ReplicaSet: ctx.informers.informer('apps/v1/replicasets'),
+      Deployment: ctx.informers.informer('apps/v1/deployments'),
+      StatefulSet: ctx.informers.informer('apps/v1/statefulsets'),
+    };
     this.budgets.addEventHandler({ onAdd: (b) => this.enqueue(objectKey(b)), onUpdate: (_, b) => this.enqueue(objectKey(b)) });
     const podChanged = (p: Pod, old?: Pod) => {
       for (const b of this.budgets.indexer.list()) {
@@ -62,7 +69,7 @@ export class DisruptionController extends QueueController {
     const healthy = pods.filter((p) => !p.metadata?.deletionTimestamp && isPodReady(p) && !disrupted[p.metadata!.name!]).length;
     const { minAvailable, maxUnavailable } = budget.spec ?? {};
     const percentage = (v: unknown) => typeof v === 'string' && v.endsWith('%');
-    const expected = maxUnavailable !== undefined || percentage(minAvailable) ? await this.expectedPods(ns, pods) : pods.filter((p) => !p.metadata?.deletionTimestamp).length;
+    const expected = maxUnavailable !== undefined || percentage(minAvailable) ? this.expectedPods(ns, pods) : pods.filter((p) => !p.metadata?.deletionTimestamp).length;
     let desired: number;
     if (maxUnavailable !== undefined) desired = Math.max(0, expected - scaledValue(maxUnavailable, expected, true, 0));
     else if (minAvailable !== undefined) desired = percentage(minAvailable) ? scaledValue(minAvailable, expected, true, 0) : Number(minAvailable);
@@ -101,32 +108,27 @@ export class DisruptionController extends QueueController {
   }
 
   /** The replicas the controllers of `pods` want, each controller counted once; a pod without one counts as one. */
-  private async expectedPods(ns: string, pods: Pod[]): Promise<number> {
+  private expectedPods(ns: string, pods: Pod[]): number {
     const seen = new Set<string>();
     let total = 0;
     for (const p of pods) {
       const ref = controllerRef(p);
-      if (!ref) {
+      let kind = ref?.kind;
+      let name = ref?.name ?? '';
+      let owner = kind === 'ReplicaSet' || kind === 'StatefulSet' ? this.scalers[kind].indexer.get(`${ns}/${name}`) : undefined;
+      // A Deployment's ReplicaSets count together, as the Deployment's replicas.
+      const top = owner && kind === 'ReplicaSet' ? controllerRef(owner) : undefined;
+      if (top?.kind === 'Deployment') {
+        [kind, name] = ['Deployment', top.name];
+        owner = this.scalers.Deployment.indexer.get(`${ns}/${name}`);
+      }
+      if (!owner) {
         total++;
         continue;
       }
-      let kind = ref.kind;
-      let name = ref.name;
-      if (kind === 'ReplicaSet') {
-        const rs = await this.ctx.client.resource<any>('apps/v1/replicasets').namespace(ns).get(name).catch(() => undefined);
-        const owner = rs && controllerRef(rs);
-        if (owner?.kind === 'Deployment') [kind, name] = ['Deployment', owner.name];
-        else if (rs) {
-          if (!seen.has(`ReplicaSet/${name}`)) total += rs.spec?.replicas ?? 1;
-          seen.add(`ReplicaSet/${name}`);
-          continue;
-        }
-      }
       if (seen.has(`${kind}/${name}`)) continue;
       seen.add(`${kind}/${name}`);
-      const resource = kind === 'Deployment' ? 'apps/v1/deployments' : kind === 'StatefulSet' ? 'apps/v1/statefulsets' : undefined;
-      const owner = resource ? await this.ctx.client.resource<any>(resource).namespace(ns).get(name).catch(() => undefined) : undefined;
-      total += owner ? (owner.spec?.replicas ?? 1) : 1;
+      total += owner.spec?.replicas ?? 1;
     }
     return total;
   }
