@@ -1,13 +1,11 @@
 // The load balancer: the core's choices per scheduler (wasm vs ts, single calls and batches), Maglev's build
 // time, balance and disruption, and the proxy's data path on loopback against a direct connection.
-import { cpus } from 'node:os';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import {
   backendIdentity, createLbCore, type EngineKind, type LbCore, mix32, newFlowKey, type SchedulerName, schedulerNames,
   WasmCore,
 } from '@skiff/proxy-lb';
+import { dataPath } from '../lb/data-path.js';
 import { syncLatency } from '../lb/sync-latency.js';
 import type { BenchRatio, BenchResult, Suite, SuiteContext } from '../result.js';
 
@@ -172,173 +170,6 @@ function maglevFigures(engine: EngineKind, scheduler: 'mh' | 'sh', n: number, re
   };
 }
 
-// ---- data path -----------------------------------------------------------------------------------------
-
-const backendWorkerSource = `
-const net = require('node:net');
-const { parentPort } = require('node:worker_threads');
-// sink: counts what it is sent and answers the count when the client ends. reply: answers one byte and ends
-// first, so TIME_WAIT lands on the server side and the client's ephemeral ports are not used up.
-const sink = net.createServer({ allowHalfOpen: true }, (s) => {
-  let n = 0;
-  s.on('data', (d) => (n += d.length));
-  s.on('end', () => s.end(String(n)));
-  s.on('error', () => {});
-});
-const reply = net.createServer((s) => {
-  s.once('data', () => s.end('k'));
-  s.on('error', () => {});
-});
-sink.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
-  reply.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
-    parentPort.postMessage({ sink: sink.address().port, reply: reply.address().port })));
-`;
-
-const proxyWorkerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-import(workerData.moduleUrl).then(async (lb) => {
-  const proxy = new lb.ServiceProxy({ logger: quiet, engine: workerData.engine });
-  for (const name of ['sink', 'reply']) {
-    await proxy.addService({ name, address: '127.0.0.1', port: 0, protocol: 'tcp', scheduler: 'mh',
-      backends: [{ address: '127.0.0.1', port: workerData[name] }] });
-  }
-  parentPort.postMessage({ sink: proxy.portOf('sink'), reply: proxy.portOf('reply') });
-});
-`;
-
-function startWorker(source: string, workerData: object): Promise<{ worker: Worker; ports: { sink: number; reply: number } }> {
-  const worker = new Worker(source, { eval: true, workerData });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start within 20 s')), 20_000);
-    worker.once('message', (ports) => {
-      clearTimeout(timer);
-      resolve({ worker, ports });
-    });
-    worker.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-/** Sends `bytes` in 64 KiB chunks with backpressure; MB/s until the sink acknowledged the count. */
-function bulk(port: number, bytes: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const chunk = Buffer.alloc(64 * 1024, 1);
-    const s = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    const t0 = performance.now();
-    let sent = 0;
-    let answer = '';
-    const timer = setTimeout(() => s.destroy(new Error('bulk transfer took over 60 s')), 60_000);
-    const pump = () => {
-      while (sent < bytes) {
-        sent += chunk.length;
-        if (!s.write(chunk)) return void s.once('drain', pump);
-      }
-      s.end();
-    };
-    s.on('connect', pump);
-    s.on('data', (d) => (answer += d.toString()));
-    s.on('end', () => {
-      clearTimeout(timer);
-      s.destroy();
-      if (Number(answer) !== sent) return reject(new Error(`sink counted ${answer}, sent ${sent}`));
-      resolve(sent / 1e6 / ((performance.now() - t0) / 1000));
-    });
-    s.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-/** New connections per second: `total` one-byte request/response exchanges, `concurrency` at a time, within `capMs`. */
-function connRate(port: number, total: number, concurrency: number, capMs: number): Promise<{ rate: number; failed: number }> {
-  return new Promise((resolve) => {
-    let started = 0;
-    let done = 0;
-    let failed = 0;
-    const t0 = performance.now();
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      resolve({ rate: done / ((performance.now() - t0) / 1000), failed });
-    };
-    const one = () => {
-      if (started >= total || performance.now() - t0 > capMs) {
-        if (done + failed >= started) finish();
-        return;
-      }
-      started++;
-      const s = net.connect({ port, host: '127.0.0.1' });
-      s.on('connect', () => s.write('q'));
-      s.on('data', () => {});
-      s.on('end', () => {
-        done++;
-        s.end();
-        one();
-      });
-      s.on('error', () => {
-        failed++;
-        s.destroy();
-        one();
-      });
-    };
-    for (let i = 0; i < concurrency; i++) one();
-  });
-}
-
-async function dataPath(ctx: SuiteContext): Promise<{ results: BenchResult[]; ratios: BenchRatio[]; notes: string[] }> {
-  const bytes = ctx.quick ? 24e6 : 512e6;
-  const conns = ctx.quick ? 1500 : 20_000;
-  const moduleUrl = import.meta.resolve('@skiff/proxy-lb');
-  const backend = await startWorker(backendWorkerSource, {});
-  const proxy = await startWorker(proxyWorkerSource, { moduleUrl, engine: 'wasm', ...backend.ports });
-  const results: BenchResult[] = [];
-  const notes: string[] = [];
-  try {
-    const best = async (f: () => Promise<number>, n: number) => {
-      let top = 0;
-      for (let i = 0; i < n; i++) top = Math.max(top, await f());
-      return top;
-    };
-    ctx.log(`data path: bulk ${bytes / 1e6} MB, direct and through the proxy`);
-    await bulk(backend.ports.sink, 8e6);
-    await bulk(proxy.ports.sink, 8e6);
-    const direct = await best(() => bulk(backend.ports.sink, bytes), ctx.quick ? 1 : 3);
-    const proxied = await best(() => bulk(proxy.ports.sink, bytes), ctx.quick ? 1 : 3);
-    results.push({ name: 'bulk throughput direct', engine: '-', unit: 'MB/s', value: direct });
-    results.push({ name: 'bulk throughput via proxy', engine: 'wasm', unit: 'MB/s', value: proxied });
-
-    ctx.log(`data path: ${conns} new connections, direct and through the proxy`);
-    await connRate(backend.ports.reply, 300, 32, 5_000);
-    await connRate(proxy.ports.reply, 300, 32, 5_000);
-    const d = await connRate(backend.ports.reply, conns, 64, ctx.quick ? 5_000 : 15_000);
-    const p = await connRate(proxy.ports.reply, conns, 64, ctx.quick ? 5_000 : 15_000);
-    results.push({ name: 'new connections direct', engine: '-', unit: 'conns/s', value: d.rate });
-    results.push({ name: 'new connections via proxy', engine: 'wasm', unit: 'conns/s', value: p.rate });
-    if (d.failed + p.failed > 0) notes.push(`connection-rate runs saw ${d.failed} failed direct and ${p.failed} failed proxied connections`);
-    notes.push('data path: client (this thread), proxy and backends (one worker thread each) share the machine\'s cores, so the proxy competes with the load it is measured under.');
-    // Each byte is copied through the kernel twice direct (client write, backend read) and four times proxied (the
-    // proxy reads and writes it too), all on the same cores: when the direct run keeps them busy, proxied can reach
-    // about half of it. (A direct run that leaves the cores idle, e.g. a short --quick transfer, allows more.)
-    if (cpus().length <= 2) notes.push(`data path: on ${cpus().length} cores the proxied path makes twice the kernel copies per byte on the cores the client and backend use, so when the direct run keeps them busy proxied / direct bulk throughput reaches about 0.5 at best; connection rates likewise (the proxy accepts and dials each connection on those same cores)`);
-    return {
-      results,
-      ratios: [
-        { name: 'proxied / direct bulk throughput', value: proxied / direct, target: 0.5 },
-        { name: 'proxied / direct new conns/s', value: p.rate / d.rate },
-        { name: 'proxied new conns/s / 10,000', value: p.rate / 10_000, target: 1 },
-      ],
-      notes,
-    };
-  } finally {
-    await proxy.worker.terminate();
-    await backend.worker.terminate();
-  }
-}
 
 export const lbSuite: Suite = {
   name: 'lb',

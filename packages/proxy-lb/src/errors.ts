@@ -9,6 +9,7 @@ export type LbErrorCode =
   | 'DuplicateService'
   | 'BindFailed'
   | 'InterfaceFailed'
+  | 'KernelRulesFailed'
   | 'Closed';
 
 const messages: Record<LbErrorCode, string> = {
@@ -21,6 +22,7 @@ const messages: Record<LbErrorCode, string> = {
   DuplicateService: 'a virtual service with this address, port and protocol already exists',
   BindFailed: 'could not listen on the virtual service address',
   InterfaceFailed: 'could not configure the virtual-address interface',
+  KernelRulesFailed: 'could not write the kernel (nftables) rules',
   Closed: 'the proxy is closed',
 };
 

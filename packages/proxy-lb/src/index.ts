@@ -15,6 +15,9 @@ export { ServiceProxy, type ApplyResult, type ServiceProxyOptions } from './prox
 export type {
   BackendSpec, BackendStatus, ProxyEvents, RejectReason, VirtualServiceSpec, VirtualServiceStatus,
 } from './proxy/virtual-service.js';
+export { NftDataPath, type NftDataPathOptions } from './kernel/nft-data-path.js';
+export { renderRuleset, type KernelSelector, type KernelService } from './kernel/nft-ruleset.js';
+export { kernelMaglevTableSize } from './kernel/kernel-service.js';
 export { defaultVipInterface, needsInterface, VipInterface, type VipInterfaceKind, type VipInterfaceOptions } from './proxy/vip-interface.js';
 export {
   backendsFor, DEFAULT_AFFINITY_SECONDS, HASH_PORT_ANNOTATION, SCHEDULER_ANNOTATION, serviceKey, sliceServiceKey, translateAll,
@@ -25,7 +28,7 @@ export type { Endpoint, EndpointConditions, EndpointPort, EndpointSlice, K8sProt
 
 // The per-node service proxy process (kube-proxy's role); its bin is skiff-proxy.
 export { startServiceProxy, type RunningServiceProxy } from './service-proxy/start-service-proxy.js';
-export type { StartServiceProxyOptions } from './service-proxy/options.js';
+export type { ProxyMode, StartServiceProxyOptions } from './service-proxy/options.js';
 export type { LeaderElectionTiming } from './service-proxy/lb-status-writer.js';
 export { LB_STATUS_LEASE } from './service-proxy/lb-status-writer.js';
 export { desiredIngress, ownsLoadBalancerStatus } from './service-proxy/lb-status.js';

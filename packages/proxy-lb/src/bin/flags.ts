@@ -5,6 +5,7 @@ import { schedulerNames, type EngineKind, type SchedulerName } from '../core.js'
 import { LbError } from '../errors.js';
 import { parseUpstream } from '../dns/dns-forwarder.js';
 import { parseHostPort } from '../service-proxy/metrics-server.js';
+import type { ProxyMode } from '../service-proxy/options.js';
 
 export interface Flags {
   help: boolean;
@@ -21,6 +22,7 @@ export interface Flags {
   metricsBindAddress: string;
   loadBalancerStatus: boolean;
   engine: EngineKind;
+  proxyMode: ProxyMode;
   logLevel: string;
   clusterCidr?: string;
   /** Serve cluster DNS on this address (the kube-dns Service's cluster IP). */
@@ -48,12 +50,17 @@ node, balancing each new connection over the ready endpoints.
   --metrics-bind-address IP:PORT    where /metrics and /healthz are served (default 127.0.0.1:10249; "" disables)
   --load-balancer-status=false      never write status.loadBalancer of LoadBalancer Services (default true)
   --engine wasm|ts                  load-balancing core (default wasm)
+  --proxy-mode userspace|nftables   userspace: connections through this process (default); nftables: new flows of
+                                    Services on rr, wrr, sh, dh or mh without session affinity DNATed by kernel
+                                    rules (table inet skiff_proxy) to the backend the core's table names, the rest
+                                    through this process (needs root)
   --cluster-dns IP                  serve the cluster's DNS on IP, port 53 (the kube-dns Service's cluster IP, given
                                     to pods by the node agents' --cluster-dns) instead of proxying that Service
   --cluster-domain DOMAIN           the cluster's DNS domain (default cluster.local)
   --dns-upstream IP[:PORT][,...]    where names outside the cluster domain are forwarded (default: the nameservers
                                     of /etc/resolv.conf)
-  --cluster-cidr CIDR               accepted for kube-proxy compatibility; unused (no masquerade rules here)
+  --cluster-cidr CIDR               accepted for kube-proxy compatibility; unused (nftables mode masquerades every
+                                    Service flow it forwards out of another interface)
   --log-level LEVEL                 trace, debug, info, warn, error, fatal or silent (default info)
   -h, --help                        show this help
 `;
@@ -87,6 +94,7 @@ export function parseFlags(argv: string[]): Flags {
     metricsBindAddress: '127.0.0.1:10249',
     loadBalancerStatus: true,
     engine: 'wasm',
+    proxyMode: 'userspace',
     logLevel: 'info',
     clusterDomain: 'cluster.local',
     dnsUpstreams: [],
@@ -159,6 +167,12 @@ export function parseFlags(argv: string[]): Flags {
         const v = value();
         if (v !== 'wasm' && v !== 'ts') throw bad(`${name}: "${v}" is not one of wasm, ts`);
         f.engine = v;
+        break;
+      }
+      case '--proxy-mode': {
+        const v = value();
+        if (v !== 'userspace' && v !== 'nftables') throw bad(`${name}: "${v}" is not one of userspace, nftables`);
+        f.proxyMode = v;
         break;
       }
       case '--cluster-cidr': {

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     metricsBindAddress: flags.metricsBindAddress || undefined,
     loadBalancerStatus: flags.loadBalancerStatus,
     engine: flags.engine,
+    proxyMode: flags.proxyMode,
     ...(flags.clusterDns ? { clusterDns: { address: flags.clusterDns, domain: flags.clusterDomain, ...(flags.dnsUpstreams.length ? { upstreams: flags.dnsUpstreams } : {}) } } : {}),
     logger,
   });

@@ -7,6 +7,8 @@ import pino, { type Logger } from 'pino';
 import type { EngineKind, LbCore } from '../core.js';
 import { createLbCore } from '../engine-factory.js';
 import { LbError } from '../errors.js';
+import { kernelMaglevTableSize, kernelServiceFor } from '../kernel/kernel-service.js';
+import { NftDataPath, type NftDataPathOptions } from '../kernel/nft-data-path.js';
 import { BackendSet } from './backend-set.js';
 import type { Listener, ListenerContext } from './listener.js';
 import { TcpListener } from './tcp-listener.js';
@@ -27,6 +29,12 @@ export interface ServiceProxyOptions {
   sweepIntervalMs?: number;
   /** Where to hold virtual-service addresses (VipInterface); none: addresses must already be local. */
   vipInterface?: VipInterface;
+  /**
+   * Serve what the kernel can (TCP/UDP on specific addresses with rr, wrr, sh, dh or mh, no session affinity) with
+   * nftables DNAT rules, as kube-proxy's nftables mode does; the rest, and everything while the rules cannot be
+   * written, stays with the userspace listeners. Needs root (CAP_NET_ADMIN) and the nft command.
+   */
+  kernelDataPath?: NftDataPathOptions;
 }
 
 interface Runtime {
@@ -50,6 +58,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly timer: NodeJS.Timeout;
   private readonly opts: Required<Pick<ServiceProxyOptions, 'connectTimeoutMs' | 'maxAttempts'>>;
   private readonly vip: VipInterface | undefined;
+  private readonly kernel: NftDataPath | undefined;
   private vipReady: Promise<unknown> | undefined;
   /** Changes run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,6 +73,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       throw new LbError('InvalidArgument', 'maxAttempts must be an integer from 1 to 64');
     }
     this.vip = opts.vipInterface;
+    this.kernel = opts.kernelDataPath ? new NftDataPath({ logger: this.log, ...opts.kernelDataPath }) : undefined;
     this.timer = setInterval(() => this.upkeep(), opts.sweepIntervalMs ?? 1000);
     this.timer.unref();
   }
@@ -146,7 +156,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       await listener.start().catch((e: Error) => {
         throw new LbError('BindFailed', `${spec.name} on ${spec.address}:${spec.port}/${spec.protocol}: ${e.message}`, { cause: e });
       });
-      this.runtimes.set(spec.name, { spec, ctx, listener });
+      const rt = { spec, ctx, listener };
+      this.runtimes.set(spec.name, rt);
+      this.toKernel(rt);
       this.log.info({ service: spec.name, address: spec.address, port: listener.port, protocol: spec.protocol, backends: spec.backends.length }, 'service added');
     } catch (e) {
       ctx.removed = true;
@@ -156,10 +168,16 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     }
   }
 
+  /** Hands the service to the kernel data path, or takes it back when the kernel cannot serve it as it is now. */
+  private toKernel(rt: Runtime): void {
+    this.kernel?.set(rt.spec.name, kernelServiceFor(rt.spec, rt.listener.port, this.core, rt.ctx.svc, rt.ctx.backends));
+  }
+
   private settings(spec: VirtualServiceSpec) {
+    const kernelTable = this.kernel && spec.scheduler === 'mh' && spec.maglevTableSize === undefined;
     return {
       scheduler: spec.scheduler,
-      maglevTableSize: spec.maglevTableSize,
+      maglevTableSize: kernelTable ? kernelMaglevTableSize(spec.backends.length) : spec.maglevTableSize,
       flowTimeoutMs: spec.protocol === 'udp' ? spec.udpFlowTimeoutMs : undefined,
       affinityTimeoutMs: (spec.affinityTimeoutSeconds ?? 0) * 1000,
     };
@@ -177,12 +195,14 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     rt.ctx.backends.apply(spec.backends);
     rt.listener.update(spec);
     rt.spec = spec;
+    this.toKernel(rt);
   }
 
   private async doRemove(name: string): Promise<void> {
     const rt = this.runtimes.get(name);
     if (!rt) throw new LbError('UnknownService', name);
     this.runtimes.delete(name);
+    this.kernel?.set(name, undefined);
     rt.ctx.removed = true;
     await rt.listener.close();
     this.core.removeService(rt.ctx.svc);
@@ -226,6 +246,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       port: rt.listener.port,
       protocol: rt.spec.protocol,
       scheduler: rt.spec.scheduler,
+      dataPath: this.kernel?.serves(rt.spec.name) ? 'kernel' as const : 'userspace' as const,
       backends: rt.ctx.backends.status(),
     }));
   }
@@ -237,12 +258,21 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     return rt.listener.port;
   }
 
-  /** Stops every listener and the upkeep. Established TCP connections are left to finish. */
+  /**
+   * Resolves once every change so far is in the kernel's rules (at once without a kernel data path); rejects when
+   * writing them failed, in which case the services are served in userspace.
+   */
+  kernelSettled(): Promise<void> {
+    return this.kernel ? this.kernel.settled() : Promise.resolve();
+  }
+
+  /** Stops every listener, the kernel rules and the upkeep. Established TCP connections are left to finish. */
   close(): Promise<void> {
     return this.serial(async () => {
       for (const name of [...this.runtimes.keys()]) await this.doRemove(name);
       clearInterval(this.timer);
       this.closed = true;
+      await this.kernel?.close().catch((err) => this.log.error({ err }, 'could not remove the kernel rules'));
     });
   }
 }

@@ -63,5 +63,8 @@ export interface VirtualServiceStatus {
   port: number;
   protocol: Protocol;
   scheduler: SchedulerName;
+  /** Who forwards new flows: nftables rules in the kernel, or the proxy's listener. */
+  dataPath: 'kernel' | 'userspace';
+  /** In the kernel data path the flows are the kernel's (conntrack): the counts here see only userspace flows. */
   backends: BackendStatus[];
 }

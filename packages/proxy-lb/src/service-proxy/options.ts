@@ -4,6 +4,7 @@ import type { Client } from '@skiff/client';
 import type { Logger } from 'pino';
 import { schedulerNames, type EngineKind, type SchedulerName } from '../core.js';
 import { LbError } from '../errors.js';
+import { validTableName } from '../kernel/nft-ruleset.js';
 import type { ServiceProxyOptions } from '../proxy/service-proxy.js';
 import type { LeaderElectionTiming } from './lb-status-writer.js';
 
@@ -44,9 +45,18 @@ export interface StartServiceProxyOptions {
    * EndpointSlices, other names forwarded to `upstreams` (default: the nameservers of /etc/resolv.conf).
    */
   clusterDns?: { address: string; port?: number; domain?: string; upstreams?: string[] };
+  /**
+   * userspace (default): every Service through the proxy's listeners. nftables: what the kernel can serve (see
+   * ServiceProxyOptions.kernelDataPath) as nftables DNAT rules in table inet `nftablesTable` (default skiff_proxy),
+   * as kube-proxy's nftables mode; the rest through the listeners. Needs root.
+   */
+  proxyMode?: ProxyMode;
+  nftablesTable?: string;
   /** Data-path settings passed to the ServiceProxy. */
   dataPath?: Pick<ServiceProxyOptions, 'maxFlows' | 'connectTimeoutMs' | 'maxAttempts' | 'sweepIntervalMs'>;
 }
+
+export type ProxyMode = 'userspace' | 'nftables';
 
 export interface ResolvedOptions {
   nodeName: string;
@@ -55,6 +65,7 @@ export interface ResolvedOptions {
   minSyncPeriodMs: number;
   syncPeriodMs: number;
   defaultScheduler: SchedulerName;
+  proxyMode: ProxyMode;
 }
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -84,6 +95,10 @@ export function resolveOptions(o: StartServiceProxyOptions): ResolvedOptions {
       throw bad(`cluster domain "${o.clusterDns.domain}" is not a DNS domain`);
     }
   }
+  const proxyMode = o.proxyMode ?? 'userspace';
+  if (proxyMode !== 'userspace' && proxyMode !== 'nftables') throw bad(`proxy mode "${String(proxyMode)}" is not one of userspace, nftables`);
+  if (proxyMode === 'nftables' && !isRoot()) throw bad('proxy mode nftables writes kernel rules and needs root (CAP_NET_ADMIN); run as root or in userspace mode');
+  if (o.nftablesTable !== undefined && !validTableName(o.nftablesTable)) throw bad(`nftables table "${o.nftablesTable}" is not a valid name (letters, digits, _; at most 32)`);
   if (o.clusterIpInterface === undefined) iface = isRoot() ? 'kube-ipvs0' : undefined;
   else if (o.clusterIpInterface !== null) {
     if (!isRoot()) throw bad(`the cluster-IP interface "${o.clusterIpInterface}" needs root (run without one, or as root)`);
@@ -96,5 +111,6 @@ export function resolveOptions(o: StartServiceProxyOptions): ResolvedOptions {
     minSyncPeriodMs: o.minSyncPeriodMs ?? 0,
     syncPeriodMs: o.syncPeriodMs ?? 30_000,
     defaultScheduler: o.defaultScheduler ?? 'rr',
+    proxyMode,
   };
 }

@@ -76,8 +76,16 @@ async function ipvsAddresses(): Promise<string[]> {
   return (JSON.parse(stdout) as { addr_info?: { local: string; scope: string }[] }[]).flatMap((l) => (l.addr_info ?? []).filter((a) => a.scope !== 'link').map((a) => a.local));
 }
 
-describe.skipIf(!netnsOk)('skiff-proxy as root in its own network namespace', () => {
+async function kernelRules(): Promise<string> {
+  return (await run('ip', ['netns', 'exec', ns, 'nft', 'list', 'ruleset'])).stdout;
+}
+
+// The same cluster, once with every connection through the proxy and once with the kernel's nftables rules
+// carrying what they can (here: all but the node port, which listens on the wildcard address).
+describe.skipIf(!netnsOk).each(['userspace', 'nftables'] as const)('skiff-proxy as root in its own network namespace, %s mode', (mode) => {
   beforeAll(async () => {
+    childLog = '';
+    servers.length = 0;
     await run('ip', ['netns', 'add', ns]);
     await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf, 'netns', ns]);
@@ -96,7 +104,8 @@ describe.skipIf(!netnsOk)('skiff-proxy as root in its own network namespace', ()
     child = spawn(
       'ip',
       ['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'src/bin/skiff-proxy.ts', '--kubeconfig', kubeconfig, '--hostname-override', 'node-ns',
-        '--bind-address', nsIP, '--metrics-bind-address', `${nsIP}:10249`, '--cluster-cidr', '10.244.0.0/16', '--log-level', 'info'],
+        '--bind-address', nsIP, '--metrics-bind-address', `${nsIP}:10249`, '--cluster-cidr', '10.244.0.0/16', '--log-level', 'info',
+        '--proxy-mode', mode],
       { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d: Buffer) => (childLog += d.toString()));
@@ -134,6 +143,8 @@ describe.skipIf(!netnsOk)('skiff-proxy as root in its own network namespace', ()
       return new Set(names).size === 2 ? names : undefined;
     }, 20_000, 'the cluster IP to reach both backends');
     expect([...new Set(seen)].sort()).toEqual(['ns-a', 'ns-b']);
+    if (mode === 'nftables') expect(await kernelRules()).toContain(`ip daddr ${ip} tcp dport 80 `);
+    else expect(await kernelRules()).not.toContain('skiff_proxy');
   });
 
   it('serves NodePort and LoadBalancer on the node address, with ingress written by the proxy', async () => {
@@ -148,6 +159,7 @@ describe.skipIf(!netnsOk)('skiff-proxy as root in its own network namespace', ()
     const nodePort = svc.spec!.ports![0]!.nodePort!;
     await until(async () => ((await exchange(8080, 'x', nsIP)).data === 'ns-lb\n' ? true : undefined), 20_000, 'the load-balancer address from the host');
     expect((await exchange(nodePort, 'x', nsIP)).data).toBe('ns-lb\n');
+    if (mode === 'nftables') expect(await kernelRules()).toContain(`ip daddr ${nsIP} tcp dport 8080 `);
     // The node address is the node's own: it is not put on kube-ipvs0.
     expect(await ipvsAddresses()).not.toContain(nsIP);
 
@@ -162,6 +174,7 @@ describe.skipIf(!netnsOk)('skiff-proxy as root in its own network namespace', ()
     child!.kill('SIGTERM');
     expect(await withTimeout(exited, 20_000, 'the proxy to exit')).toBe(0);
     expect(await ipvsAddresses()).toEqual([]);
+    expect(await kernelRules()).not.toContain('skiff_proxy');
     await expect(leases.get(presenceLeaseName('node-ns'))).rejects.toMatchObject({ code: 404 });
     expect(childLog).toContain('service proxy stopped');
   });

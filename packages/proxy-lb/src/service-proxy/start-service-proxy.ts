@@ -14,6 +14,7 @@ import { ZONE_LABEL } from '../k8s/types.js';
 import { ClusterDnsServer } from '../dns/dns-server.js';
 import { parseUpstream, resolvConfUpstreams } from '../dns/dns-forwarder.js';
 import { ServiceProxy } from '../proxy/service-proxy.js';
+import { ensureIpv4Forwarding } from '../kernel/ip-forwarding.js';
 import { needsInterface } from '../proxy/vip-interface.js';
 import { ChangeTracker, TRIGGER_TIME_ANNOTATION } from './change-tracker.js';
 import { LbStatusWriter } from './lb-status-writer.js';
@@ -61,8 +62,15 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
     if (removed.length) log.info({ interface: o.clusterIpInterface, removed }, 'removed stale service addresses');
   }
 
+  if (o.proxyMode === 'nftables') ensureIpv4Forwarding(log);
   const metrics = new ProxyMetrics();
-  const proxy = new ServiceProxy({ engine: options.engine, logger: log, vipInterface: vip, ...options.dataPath });
+  const proxy = new ServiceProxy({
+    engine: options.engine,
+    logger: log,
+    vipInterface: vip,
+    ...(o.proxyMode === 'nftables' ? { kernelDataPath: { table: options.nftablesTable } } : {}),
+    ...options.dataPath,
+  });
   proxy.on('rejected', (i) => metrics.rejected.inc(1, { reason: i.reason }));
   proxy.on('backend-refused', () => metrics.backendRefused.inc());
 
