@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Installs the Debian packages the tests and the cluster use (real etcd, runc, CNI plugins, busybox for the base
-// image) when they are missing and we are root; otherwise says what is missing. Quick when everything is present.
+// Installs the Debian packages the tests and the cluster use (real etcd, runc, CNI plugins, nft for the proxy's
+// nftables mode, busybox for the base image) when they are missing and we are root; otherwise says what is
+// missing. Quick when everything is present.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 export const systemPackages = [
@@ -11,6 +12,7 @@ export const systemPackages = [
   'busybox-static',
   'iproute2',
   'iptables',
+  'nftables',
   'containerd',
 ];
 
