@@ -7,6 +7,7 @@
  * version lives in an environment variable so that `kubectl set env` makes a rollout. Runs only where the whole
  * cluster can (root, runc, and the controller manager, scheduler and proxy processes built); skipped otherwise.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kubectl } from '@skiff/test-util';
@@ -26,6 +27,19 @@ const wholeCluster = available('controller-manager') && available('scheduler') &
 // kubectl create deployment names the container after its image: "busybox".
 const APP = 'echo "serving $VERSION"; echo "$VERSION $(hostname)" > /tmp/index.html; exec httpd -f -p 8080 -h /tmp';
 
+/** Whether some node namespace of a skiff cluster holds an nftables rule for address:port (the kernel data path). */
+async function kernelRulesNaming(address: string, port: number): Promise<boolean> {
+  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith('skiff-'));
+  return namespaces.some((ns) => {
+    try {
+      return execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'skiff_proxy'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .includes(`ip daddr ${address} tcp dport ${port} `);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The app's answer, without the newline httpd's file ends with. */
 const httpGet = async (url: string) => (await httpGetBody(url)).trim();
 
@@ -34,7 +48,10 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
   const nodeAddresses = [11, 12].map((n) => `${nets.nodeCidr.split('.').slice(0, 3).join('.')}.${n}`);
   const cluster = useSkiffUpCluster({
     prefix: 'skiff-tutorial',
-    args: (dir) => ['--data-dir', dir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0'],
+    // The kernel data path here (cluster-up.test.ts runs the userspace one): Services on cluster and load-balancer
+    // IPs are nftables DNAT rules in each node's namespace, node ports stay with the proxies.
+    args: (dir) => ['--data-dir', dir, '--nodes', '2', '--cluster-cidr', nets.clusterCidr, '--node-cidr', nets.nodeCidr, '--api-port', '0', '--store-port', '0',
+      '--proxy-mode', 'nftables'],
   });
   let kubectl: Kubectl;
   let nodePort = 0;
@@ -173,6 +190,7 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     const ingress = external!.split(',');
     expect(ingress.sort()).toEqual([...nodeAddresses].sort());
     for (const address of ingress) expect(await eventually(async () => httpGet(`http://${address}:8081/`), `the app on ${address}:8081`)).toMatch(/^v2 bootcamp-/);
+    for (const address of ingress) expect(await eventually(async () => ((await kernelRulesNaming(address, 8081)) ? true : undefined), `a kernel rule for ${address}:8081`)).toBe(true);
   });
 
   it('port-forward reaches a pod from the host', async () => {
@@ -242,6 +260,9 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     // The web pods started after the bootcamp Service existed, so they have its variables too.
     const fromPod = (cmd: string) => kubectl.ok(['exec', web[0].metadata.name, '--', 'sh', '-c', cmd]);
     expect(await eventually(() => fromPod(`timeout 10 wget -qO- http://${clusterIp}/`), 'the web Service from a web pod')).toBe('hello from a configmap');
+    // A web pod may be sent to itself: masquerading brings the reply back through the node's conntrack.
+    for (let i = 0; i < 4; i++) expect(await fromPod(`timeout 10 wget -qO- http://${clusterIp}/`)).toBe('hello from a configmap');
+    expect(await eventually(async () => ((await kernelRulesNaming(clusterIp, 80)) ? true : undefined), `a kernel rule for ${clusterIp}:80`)).toBe(true);
     const bootcampIp = (await kubectl.json(['get', 'service', 'bootcamp'])).spec.clusterIP as string;
     expect((await fromPod(`timeout 10 wget -qO- http://${bootcampIp}:8080/`)).trim()).toMatch(/^v2 bootcamp-/);
     expect((await fromPod('timeout 10 wget -qO- http://$BOOTCAMP_SERVICE_HOST:$BOOTCAMP_SERVICE_PORT/')).trim()).toMatch(/^v2 bootcamp-/);

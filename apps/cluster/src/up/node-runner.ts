@@ -108,6 +108,7 @@ async function proxyArgs(ctx: UpContext, node: NodeTopology, r: RunningNode): Pr
     '--bind-address', node.address,
     '--cluster-cidr', ctx.state.clusterCidr,
     ...(ctx.clusterDns ? ['--cluster-dns', ctx.clusterDns] : []),
+    '--proxy-mode', ctx.options.proxyMode,
     '--log-level', ctx.options.logLevel,
   ];
   // On the shared host network one proxy serves every node (see startNode); it keeps its cluster IPs on an

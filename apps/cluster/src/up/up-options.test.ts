@@ -34,7 +34,7 @@ const recorded: ClusterState = {
 describe('skiff up flags', () => {
   it('has defaults for everything a fresh clone needs', () => {
     const o = options([]);
-    expect(o).toMatchObject({ dataDir: '/data/.skiff', apiPort: 6443, storePort: 2379, timeoutSeconds: 300, logLevel: 'info', verbose: false });
+    expect(o).toMatchObject({ dataDir: '/data/.skiff', apiPort: 6443, storePort: 2379, timeoutSeconds: 300, logLevel: 'info', verbose: false, proxyMode: 'userspace' });
     expect(o.nodes).toBeUndefined();
   });
 
@@ -50,6 +50,7 @@ describe('skiff up flags', () => {
     [['--nodes', '-1'], '--nodes: "-1" is not a whole number (0-200)'],
     [['--api-port', '70000'], '--api-port: 70000 is out of range (0-65535)'],
     [['--timeout', '0'], '--timeout: 0 is out of range (1-3600)'],
+    [['--proxy-mode', 'ipvs'], '--proxy-mode: "ipvs" is not one of userspace, nftables'],
   ])('refuses %j: %s', (argv, message) => {
     expect(failure(() => options(argv))).toBe(message);
   });
@@ -70,6 +71,13 @@ describe('resolveClusterState', () => {
 
   it('refuses network namespaces without root, saying what to do', () => {
     expect(failure(() => resolveClusterState(undefined, options(['--network', 'namespaces']), false))).toMatch(/needs root .* use --network host/);
+  });
+
+  it('takes the nftables proxy mode only where each node has its own network namespace', () => {
+    expect(resolveClusterState(undefined, options(['--proxy-mode', 'nftables']), true)).toMatchObject({ network: 'namespaces' });
+    const needs = /--proxy-mode nftables needs --network namespaces/;
+    expect(failure(() => resolveClusterState(undefined, options(['--proxy-mode', 'nftables', '--network', 'host']), true))).toMatch(needs);
+    expect(failure(() => resolveClusterState(undefined, options(['--proxy-mode', 'nftables']), false))).toMatch(needs);
   });
 
   it('resumes the recorded cluster, taking a new node count', () => {

@@ -32,6 +32,7 @@ export const upFlags = {
   nodeCidr: flag('CIDR', 'node addresses on the cluster bridge (as root)', cidr(8, 28), DEFAULTS.nodeCidr),
   serviceCidr: flag('CIDR', 'Service cluster IPs', cidr(8, 24), DEFAULTS.serviceCidr),
   network: flag('MODE', 'namespaces (each node a network namespace; needs root) or host (all nodes on the host network)', oneOf(['namespaces', 'host'] as const), 'namespaces as root, else host'),
+  proxyMode: flag('MODE', 'userspace (Service connections through each node\'s proxy) or nftables (kernel DNAT rules carry what they can; needs --network namespaces)', oneOf(['userspace', 'nftables'] as const), 'userspace'),
   timeout: flag('SECONDS', 'how long to wait for the cluster to become ready', wholeNumber(1, 3600), String(DEFAULTS.timeoutSeconds)),
   logLevel: flag('LEVEL', 'components\' log level (their logs go to <data dir>/logs)', logLevel, 'info'),
   verbose: switchFlag('show components\' info logs on the terminal, not only warnings and errors'),
@@ -49,6 +50,7 @@ export interface UpOptions {
   nodeCidr?: string;
   serviceCidr?: string;
   network?: NetworkMode;
+  proxyMode: 'userspace' | 'nftables';
   timeoutSeconds: number;
   logLevel: string;
   verbose: boolean;
@@ -75,6 +77,7 @@ export function upOptionsFrom(f: UpFlagValues, defaultDataDir: () => string): Up
     nodeCidr: text(f.nodeCidr),
     serviceCidr: text(f.serviceCidr),
     network: f.network,
+    proxyMode: f.proxyMode ?? 'userspace',
     timeoutSeconds: f.timeout ?? DEFAULTS.timeoutSeconds,
     logLevel: f.logLevel ?? 'info',
     verbose: f.verbose ?? false,
@@ -102,6 +105,10 @@ export function resolveClusterState(existing: ClusterState | undefined, o: UpOpt
   const cmd = 'skiff up';
   if (o.network === 'namespaces' && !root) {
     throw new UsageError(cmd, '--network namespaces needs root (network namespaces, veths, routes); run as root or use --network host');
+  }
+  // On the host network the proxy's kernel table would be the host's, shared with anything else on it.
+  if (o.proxyMode === 'nftables' && (!root || (o.network ?? existing?.network) === 'host')) {
+    throw new UsageError(cmd, '--proxy-mode nftables needs --network namespaces (and so root): each node\'s rules live in its own namespace');
   }
   if (!existing) {
     const state: ClusterState = {

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceProxy } from '../proxy/service-proxy.js';
 import type { VirtualServiceSpec } from '../proxy/virtual-service.js';
+import { removeKernelTable } from './nft-data-path.js';
 import { renderRuleset } from './nft-ruleset.js';
 
 const run = promisify(execFile);
@@ -178,6 +179,13 @@ describe.skipIf(!nftOk)('kernel (nftables) data path', () => {
     await p.updateService(spec({ name: 'empty', port: p.portOf('empty'), backends: [{ address: '127.0.0.1', port: portOf(a) }] }));
     await p.kernelSettled();
     expect(p.status().find((s) => s.name === 'empty')!.dataPath).toBe('kernel');
+  });
+
+  it('clears a table an earlier proxy left behind, and says whether there was one', async () => {
+    await run('nft', ['add', 'table', 'inet', table]);
+    expect(await removeKernelTable(table)).toBe(true);
+    expect(await tableExists()).toBe(false);
+    expect(await removeKernelTable(table)).toBe(false);
   });
 
   it('removes its table on close', async () => {

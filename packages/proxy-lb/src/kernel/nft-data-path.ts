@@ -34,6 +34,19 @@ function runNft(command: string, netns: string | undefined, script: string): Pro
   });
 }
 
+export const DEFAULT_NFT_TABLE = 'skiff_proxy';
+
+/**
+ * Removes table `inet <table>` if it exists; true when it did. A proxy killed with SIGKILL leaves its table behind,
+ * and its rules would keep sending new flows to backends that may be gone: the next proxy clears it first.
+ */
+export async function removeKernelTable(table: string = DEFAULT_NFT_TABLE, command = 'nft'): Promise<boolean> {
+  if (!validTableName(table)) throw new LbError('InvalidArgument', `nftables table name "${table}"`);
+  const exists = await runNft(command, undefined, `list table inet ${table}\n`).then(() => true, () => false);
+  if (exists) await runNft(command, undefined, renderRemoval(table));
+  return exists;
+}
+
 export class NftDataPath {
   readonly table: string;
   private readonly masquerade: boolean;
@@ -49,7 +62,7 @@ export class NftDataPath {
   private closed = false;
 
   constructor(opts: NftDataPathOptions = {}) {
-    this.table = opts.table ?? 'skiff_proxy';
+    this.table = opts.table ?? DEFAULT_NFT_TABLE;
     if (!validTableName(this.table)) throw new LbError('InvalidArgument', `nftables table name "${this.table}"`);
     this.masquerade = opts.masquerade ?? true;
     this.command = opts.nftCommand ?? 'nft';

@@ -143,7 +143,7 @@ describe.skipIf(!netnsOk).each(['userspace', 'nftables'] as const)('skiff-proxy 
       return new Set(names).size === 2 ? names : undefined;
     }, 20_000, 'the cluster IP to reach both backends');
     expect([...new Set(seen)].sort()).toEqual(['ns-a', 'ns-b']);
-    if (mode === 'nftables') expect(await kernelRules()).toContain(`ip daddr ${ip} tcp dport 80 `);
+    if (mode === 'nftables') await until(async () => ((await kernelRules()).includes(`ip daddr ${ip} tcp dport 80 `) ? true : undefined), 10_000, 'the kernel rule for the cluster IP');
     else expect(await kernelRules()).not.toContain('skiff_proxy');
   });
 
@@ -159,7 +159,8 @@ describe.skipIf(!netnsOk).each(['userspace', 'nftables'] as const)('skiff-proxy 
     const nodePort = svc.spec!.ports![0]!.nodePort!;
     await until(async () => ((await exchange(8080, 'x', nsIP)).data === 'ns-lb\n' ? true : undefined), 20_000, 'the load-balancer address from the host');
     expect((await exchange(nodePort, 'x', nsIP)).data).toBe('ns-lb\n');
-    if (mode === 'nftables') expect(await kernelRules()).toContain(`ip daddr ${nsIP} tcp dport 8080 `);
+    // The listener serves at once; the kernel's rules follow within a write of the table.
+    if (mode === 'nftables') await until(async () => ((await kernelRules()).includes(`ip daddr ${nsIP} tcp dport 8080 `) ? true : undefined), 10_000, 'the kernel rule for the load-balancer address');
     // The node address is the node's own: it is not put on kube-ipvs0.
     expect(await ipvsAddresses()).not.toContain(nsIP);
 

@@ -15,12 +15,13 @@ import { ClusterDnsServer } from '../dns/dns-server.js';
 import { parseUpstream, resolvConfUpstreams } from '../dns/dns-forwarder.js';
 import { ServiceProxy } from '../proxy/service-proxy.js';
 import { ensureIpv4Forwarding } from '../kernel/ip-forwarding.js';
+import { DEFAULT_NFT_TABLE, removeKernelTable } from '../kernel/nft-data-path.js';
 import { needsInterface } from '../proxy/vip-interface.js';
 import { ChangeTracker, TRIGGER_TIME_ANNOTATION } from './change-tracker.js';
 import { LbStatusWriter } from './lb-status-writer.js';
 import { MetricsServer } from './metrics-server.js';
 import { detectNodeAddresses, nodePortAddresses, NodeVipInterface } from './node-addresses.js';
-import { resolveOptions, type StartServiceProxyOptions } from './options.js';
+import { isRoot, resolveOptions, type StartServiceProxyOptions } from './options.js';
 import { ProxyMetrics } from './proxy-metrics.js';
 import { PRESENCE_LABEL, ProxyPresence } from './proxy-presence.js';
 import { RulesSyncer, SERVICE_INDEX } from './rules-syncer.js';
@@ -63,6 +64,11 @@ export async function startServiceProxy(options: StartServiceProxyOptions): Prom
   }
 
   if (o.proxyMode === 'nftables') ensureIpv4Forwarding(log);
+  if (isRoot()) {
+    const table = options.nftablesTable ?? DEFAULT_NFT_TABLE;
+    // nft may be missing in userspace mode; nothing to clear then.
+    if (await removeKernelTable(table).catch(() => false)) log.info({ table }, 'removed kernel rules left by an earlier proxy');
+  }
   const metrics = new ProxyMetrics();
   const proxy = new ServiceProxy({
     engine: options.engine,
