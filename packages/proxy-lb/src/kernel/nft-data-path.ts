@@ -11,20 +11,16 @@ export interface NftDataPathOptions {
   table?: string;
   /** Source-NAT flows leaving through another interface (see renderRuleset). Default true. */
   masquerade?: boolean;
-  /** The nft binary, default `nft`. */
-  nftCommand?: string;
-  /** Run in this network namespace (`ip netns exec`), default the proxy's own. */
-  netns?: string;
   logger?: Logger;
 }
 
-function runNft(command: string, netns: string | undefined, script: string): Promise<void> {
-  const [file, args] = netns ? ['ip', ['netns', 'exec', netns, command, '-f', '-']] : [command, ['-f', '-']];
+/** Runs an nft script in the proxy's own network namespace (the node's, where it runs in one). */
+function runNft(script: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn('nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => reject(new LbError('KernelRulesFailed', `${file}: ${e.message}`, { cause: e })));
+    child.on('error', (e) => reject(new LbError('KernelRulesFailed', `nft: ${e.message}`, { cause: e })));
     child.on('close', (code) => {
       if (code === 0) resolve();
       else reject(new LbError('KernelRulesFailed', `nft exited with ${code}: ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`));
@@ -40,18 +36,15 @@ export const DEFAULT_NFT_TABLE = 'skiff_proxy';
  * Removes table `inet <table>` if it exists; true when it did. A proxy killed with SIGKILL leaves its table behind,
  * and its rules would keep sending new flows to backends that may be gone: the next proxy clears it first.
  */
-export async function removeKernelTable(table: string = DEFAULT_NFT_TABLE, command = 'nft'): Promise<boolean> {
+export async function removeKernelTable(table: string = DEFAULT_NFT_TABLE): Promise<boolean> {
   if (!validTableName(table)) throw new LbError('InvalidArgument', `nftables table name "${table}"`);
-  const exists = await runNft(command, undefined, `list table inet ${table}\n`).then(() => true, () => false);
-  if (exists) await runNft(command, undefined, renderRemoval(table));
-  return exists;
+  // A plain delete fails exactly when there is no such table (or no nft): one run answers both questions.
+  return runNft(`delete table inet ${table}\n`).then(() => true, () => false);
 }
 
 export class NftDataPath {
   readonly table: string;
   private readonly masquerade: boolean;
-  private readonly command: string;
-  private readonly netns: string | undefined;
   private readonly log: Logger | undefined;
   private readonly services = new Map<string, KernelService>();
   private dirty = false;
@@ -65,8 +58,6 @@ export class NftDataPath {
     this.table = opts.table ?? DEFAULT_NFT_TABLE;
     if (!validTableName(this.table)) throw new LbError('InvalidArgument', `nftables table name "${this.table}"`);
     this.masquerade = opts.masquerade ?? true;
-    this.command = opts.nftCommand ?? 'nft';
-    this.netns = opts.netns;
     this.log = opts.logger;
   }
 
@@ -87,11 +78,6 @@ export class NftDataPath {
   /** Whether the table last written to the kernel serves `name`. */
   serves(name: string): boolean {
     return this.written.has(name);
-  }
-
-  /** Whether the last write of the table failed (its error), so the kernel may not hold the wanted rules. */
-  get error(): LbError | undefined {
-    return this.lastError;
   }
 
   /** Resolves when every change made so far is in the kernel; rejects with the write's error if it failed. */
@@ -117,7 +103,7 @@ export class NftDataPath {
     const names = [...this.services.keys()];
     const services = [...this.services.values()];
     try {
-      await runNft(this.command, this.netns, renderRuleset(this.table, services, { masquerade: this.masquerade }));
+      await runNft(renderRuleset(this.table, services, { masquerade: this.masquerade }));
       this.written = new Set(names);
       if (this.lastError) this.log?.info({ table: this.table }, 'kernel rules written again');
       this.lastError = undefined;
@@ -128,7 +114,7 @@ export class NftDataPath {
       this.lastError = err;
       // Stale rules would send new flows to backends that may be gone; without the table every service is served
       // correctly, if slower, by its userspace listener.
-      await runNft(this.command, this.netns, renderRemoval(this.table)).catch(() => {});
+      await runNft(renderRemoval(this.table)).catch(() => {});
       this.written = new Set();
     }
   }
@@ -139,6 +125,6 @@ export class NftDataPath {
     await this.settled().catch(() => {});
     this.services.clear();
     this.written = new Set();
-    await runNft(this.command, this.netns, renderRemoval(this.table));
+    await runNft(renderRemoval(this.table));
   }
 }
