@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the Debian packages the tests and the cluster use (real etcd, runc, CNI plugins, nft for the proxy's
-// nftables mode, busybox for the base image) when they are missing and we are root; otherwise says what is
-// missing. Quick when everything is present.
+// nftables mode, busybox for the base image, ApacheBench as the benchmark's connection-rate client) when they are
+// missing and we are root; otherwise says what is missing. Quick when everything is present.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 export const systemPackages = [
@@ -14,6 +14,7 @@ export const systemPackages = [
   'iptables',
   'nftables',
   'containerd',
+  'apache2-utils',
 ];
 
 function installed(pkg) {

@@ -1,8 +1,9 @@
 // The proxy's data path on loopback against a direct connection to the backend: bulk throughput and new
 // connections per second. The proxy runs in both of its modes: userspace (every byte through its listener) and,
 // where this runs as root with nft, nftables (kernel DNAT rules from the core's tables, as kube-proxy's nftables
-// mode). Client (this thread), proxy and backends (a worker thread each) share the machine's cores.
-import { execFileSync } from 'node:child_process';
+// mode). Clients (this thread; ApacheBench for connection rates where installed), proxy and backends (a worker
+// thread each) share the machine's cores.
+import { execFile, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -12,8 +13,9 @@ import type { BenchRatio, BenchResult, SuiteContext } from '../result.js';
 const backendWorkerSource = `
 const net = require('node:net');
 const { parentPort } = require('node:worker_threads');
-// sink: counts what it is sent and answers the count when the client ends. reply: answers one byte and ends
-// first, so TIME_WAIT lands on the server side and the client's ephemeral ports are not used up.
+// sink: counts what it is sent and answers the count when the client ends. reply: answers a one-byte HTTP/1.0
+// response to the first bytes it gets and ends first (so TIME_WAIT lands on the server side); HTTP so that
+// ApacheBench can be the client as well as this process.
 const sink = net.createServer({ allowHalfOpen: true }, (s) => {
   let n = 0;
   s.on('data', (d) => (n += d.length));
@@ -21,7 +23,7 @@ const sink = net.createServer({ allowHalfOpen: true }, (s) => {
   s.on('error', () => {});
 });
 const reply = net.createServer((s) => {
-  s.once('data', () => s.end('k'));
+  s.once('data', () => s.end('HTTP/1.0 200 OK\\r\\nContent-Length: 1\\r\\n\\r\\nk'));
   s.on('error', () => {});
 });
 sink.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
@@ -145,6 +147,40 @@ function connRate(port: number, total: number, concurrency: number, capMs: numbe
   });
 }
 
+/** ApacheBench (Debian's apache2-utils) when installed: a C client that spends far less CPU per connection. */
+function apacheBench(): boolean {
+  try {
+    execFileSync('ab', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let abRuns = 0;
+
+/**
+ * New connections per second with ApacheBench: `total` HTTP/1.0 requests, one connection each, `concurrency` at a
+ * time. Each run binds a source address of its own (127.0.0.34 onwards), so none reuses a port whose last flow
+ * is still in TIME_WAIT. Bounded by count and, through the timeout, by time.
+ */
+function abConnRate(port: number, total: number, concurrency: number, capMs: number): Promise<{ rate: number; failed: number }> {
+  const source = `127.0.0.${34 + (abRuns++ % 200)}`;
+  const args = ['-q', '-r', '-s', '5', '-n', String(total), '-c', String(concurrency), '-B', source, `http://127.0.0.1:${port}/`];
+  return new Promise((resolve, reject) => {
+    execFile('ab', args, { timeout: capMs + 10_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const num = (label: string) => Number(new RegExp(`${label}:\\s+([0-9.]+)`).exec(stdout)?.[1]);
+      const complete = num('Complete requests');
+      const failed = num('Failed requests') || 0;
+      const seconds = num('Time taken for tests');
+      if (err || !(complete > 0) || !(seconds > 0)) {
+        return reject(new Error(`ab ${args.join(' ')} failed: ${err?.message ?? ''} ${stderr.trim()} ${stdout.slice(-300)}`));
+      }
+      resolve({ rate: (complete - failed) / seconds, failed: failed + (total - complete) });
+    });
+  });
+}
+
 /** Whether the nftables mode can run here: root, and an nft that can list the ruleset. */
 function nftablesAvailable(): boolean {
   if (process.getuid?.() !== 0) return false;
@@ -201,18 +237,29 @@ export async function dataPath(ctx: SuiteContext): Promise<{ results: BenchResul
       results.push({ name: `bulk throughput via proxy${m.label === 'userspace' ? '' : ', nftables mode'}`, engine: 'wasm', unit: 'MB/s', value: v });
     }
 
-    ctx.log(`data path: ${conns} new connections, direct and through the proxy`);
-    await connRate(backend.ports.reply, 300, 32, 5_000);
-    for (const m of modes) await connRate(m.proxy.ports.reply, 300, 32, 5_000);
-    const d = await connRate(backend.ports.reply, conns, 64, capMs);
-    results.push({ name: 'new connections direct', engine: '-', unit: 'conns/s', value: d.rate });
-    let failed = d.failed;
+    const ab = apacheBench();
+    const rateOf = ab ? abConnRate : connRate;
+    ctx.log(`data path: ${conns} new connections, direct and through the proxy, from ${ab ? 'ApacheBench' : 'this thread'}`);
+    await rateOf(backend.ports.reply, 300, 32, 5_000);
+    for (const m of modes) await rateOf(m.proxy.ports.reply, 300, 32, 5_000);
+    // Rounds interleave direct and proxied runs, so a slow spell of this shared machine hits both; each keeps its best.
+    const rounds = ctx.quick ? 1 : 3;
+    let directRate = 0;
+    let failed = 0;
     const rateBy = new Map<string, number>();
+    for (let round = 0; round < rounds; round++) {
+      const d = await rateOf(backend.ports.reply, conns, 64, capMs);
+      failed += d.failed;
+      directRate = Math.max(directRate, d.rate);
+      for (const m of modes) {
+        const p = await rateOf(m.proxy.ports.reply, conns, 64, capMs);
+        failed += p.failed;
+        rateBy.set(m.label, Math.max(rateBy.get(m.label) ?? 0, p.rate));
+      }
+    }
+    results.push({ name: 'new connections direct', engine: '-', unit: 'conns/s', value: directRate });
     for (const m of modes) {
-      const p = await connRate(m.proxy.ports.reply, conns, 64, capMs);
-      failed += p.failed;
-      rateBy.set(m.label, p.rate);
-      results.push({ name: `new connections via proxy${m.label === 'userspace' ? '' : ', nftables mode'}`, engine: 'wasm', unit: 'conns/s', value: p.rate });
+      results.push({ name: `new connections via proxy${m.label === 'userspace' ? '' : ', nftables mode'}`, engine: 'wasm', unit: 'conns/s', value: rateBy.get(m.label)! });
     }
     if (failed > 0) notes.push(`connection-rate runs saw ${failed} failed connections`);
 
@@ -223,7 +270,7 @@ export async function dataPath(ctx: SuiteContext): Promise<{ results: BenchResul
       const target = m.label === targeted;
       ratios.push(
         { name: `proxied / direct bulk throughput${suffix}`, value: bulkBy.get(m.label)! / direct, ...(target ? { target: 0.5 } : {}) },
-        { name: `proxied / direct new conns/s${suffix}`, value: rateBy.get(m.label)! / d.rate },
+        { name: `proxied / direct new conns/s${suffix}`, value: rateBy.get(m.label)! / directRate },
         { name: `proxied new conns/s / 10,000${suffix}`, value: rateBy.get(m.label)! / 10_000, ...(target ? { target: 1 } : {}) },
       );
     }
@@ -232,8 +279,12 @@ export async function dataPath(ctx: SuiteContext): Promise<{ results: BenchResul
         `data path: the targets are checked on the nftables mode, which carries connections in the kernel; the userspace mode (every byte through the proxy's listener) reached ${(bulkBy.get('userspace')! / direct).toFixed(2)} of direct bulk throughput and ${Math.round(rateBy.get('userspace')!)} new connections/s, below them.`,
       );
     }
-    notes.push('data path: client (this thread), proxy and backends (one worker thread each) share the machine\'s cores, so the proxy competes with the load it is measured under.');
-    notes.push(`data path: connection-rate clients rotate over ${SOURCE_ADDRESSES} loopback source addresses (127.0.0.2-${1 + SOURCE_ADDRESSES}) in every run, direct and proxied alike, so ephemeral ports are not reused while their last flow is in TIME_WAIT.`);
+    notes.push(`data path: clients (this thread for bulk${ab ? ', ApacheBench for new connections' : ''}), proxy and backends (one worker thread each) share the machine's cores, so the proxy competes with the load it is measured under.`);
+    notes.push(
+      ab
+        ? `data path: new connections come from ApacheBench (Debian's apache2-utils, ${conns} HTTP/1.0 requests of one connection each, 64 at a time), each run from a loopback source address of its own so no ephemeral port is reused while its last flow is in TIME_WAIT; best of ${rounds} interleaved rounds, direct and proxied alike.`
+        : `data path: new connections come from this thread (ApacheBench, apache2-utils, is not installed; it spends far less CPU per connection), rotating over ${SOURCE_ADDRESSES} loopback source addresses (127.0.0.2-${1 + SOURCE_ADDRESSES}) so ephemeral ports are not reused while their last flow is in TIME_WAIT; best of ${rounds} interleaved rounds, direct and proxied alike.`,
+    );
     // Each byte is copied through the kernel twice direct (client write, backend read) and four times proxied in
     // userspace (the proxy reads and writes it too), all on the same cores: when the direct run keeps them busy,
     // that mode can reach about half of it. (A direct run that leaves the cores idle, e.g. --quick, allows more.)
