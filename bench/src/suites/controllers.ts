@@ -182,7 +182,7 @@ export const controllersSuite: Suite = {
       factory.start();
       await factory.waitForSync(30_000);
       await manager.ready();
-      const inNs = (ns: string) => pods.indexer.byIndex('namespace', ns).length;
+      const inNs = (ns: string) => pods.indexer.countByIndex('namespace', ns);
 
       /** One Deployment scaled 0 -> n in namespace ns; returns seconds until all pods exist (and available, with agents). */
       const scaleUp = async (ns: string, n: number, withAgents: boolean) => {

@@ -23,6 +23,7 @@ describe('Indexer', () => {
     expect(ix.indexKeys(OWNER_UID_INDEX, 'U1').sort()).toEqual(['a/web-1', 'a/web-2']);
     ix.upsert(obj('a', 'web-2', ['U2']));
     expect(ix.indexKeys(OWNER_UID_INDEX, 'U1')).toEqual(['a/web-1']);
+    expect([ix.countByIndex(OWNER_UID_INDEX, 'U1'), ix.countByIndex(OWNER_UID_INDEX, 'U2'), ix.countByIndex(OWNER_UID_INDEX, 'U3')]).toEqual([1, 1, 0]);
     ix.remove('a/web-1');
     expect(ix.indexValues(OWNER_UID_INDEX)).toEqual(['U2']);
     expect(ix.size).toBe(1);
@@ -38,5 +39,6 @@ describe('Indexer', () => {
 
   it('refuses lookups in an index that does not exist', () => {
     expect(() => new Indexer().byIndex('nope', 'x')).toThrow(/no index/);
+    expect(() => new Indexer().countByIndex('nope', 'x')).toThrow(/no index/);
   });
 });

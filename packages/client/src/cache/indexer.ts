@@ -126,6 +126,11 @@ export class Indexer<T extends ObjectLike = KubeObject> {
     return objs ? Array.from(objs.values()) : [];
   }
 
+  /** How many objects byIndex would return, without copying them out. */
+  countByIndex(name: string, value: string): number {
+    return this.index(name).get(value)?.size ?? 0;
+  }
+
   indexKeys(name: string, value: string): string[] {
     const objs = this.index(name).get(value);
     return objs ? Array.from(objs.keys()) : [];
