@@ -53,6 +53,11 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Compact the store to the revision of one interval ago, every interval (0: never). Default 5 minutes. */
   compactionIntervalMs?: number;
+  /**
+   * Signs service account tokens (HS256). A random key per server when absent: tokens issued before a restart then
+   * no longer pass a TokenReview (see loadSigningKey for a key kept in a file).
+   */
+  serviceAccountSigningKey?: Buffer;
 }
 
 export interface ApiServer {
@@ -115,6 +120,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     },
   };
   for (const def of registry.all) {
+    if (def.review) continue;
     caches.set(`${def.group}/${def.resource}`, new WatchCache(def, store, { capacity: options.watchCacheSize ?? 10_000, logger: app.log }));
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
@@ -138,7 +144,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     decodeProtobuf: decodeProtobufObject,
     serverAddress: () => `${host}:${listenPort}`,
     streaming: createStreamingHandler(ctx),
-    tokens: new TokenIssuer(),
+    tokens: new TokenIssuer(options.serviceAccountSigningKey),
   });
 
   installUpgradeProxy(app.server, ctx);

@@ -5,6 +5,7 @@
  *   skiff.pid         pid of the `skiff up` running this cluster, while it runs
  *   skiff.sock        that process's control socket (status, nodes add)
  *   kubeconfig        the admin kubeconfig
+ *   service-account.key  the API server's key for service account tokens (kept, so tokens outlive a restart)
  *   store/            skiff-store's write-ahead log and snapshots (or apiserver-store/ for the embedded store)
  *   logs/<component>.log
  *   nodes/<node>/     each node's kubeconfig, CRI runtime state (cri/) and node agent state (agent/)
@@ -21,6 +22,7 @@ export function defaultDataDir(): string {
 export interface DataDir {
   readonly root: string;
   readonly kubeconfig: string;
+  readonly serviceAccountKey: string;
   readonly pidFile: string;
   readonly controlSocket: string;
   readonly storeDir: string;
@@ -33,6 +35,7 @@ export function dataDirLayout(root: string): DataDir {
   return {
     root,
     kubeconfig: join(root, 'kubeconfig'),
+    serviceAccountKey: join(root, 'service-account.key'),
     pidFile: join(root, 'skiff.pid'),
     controlSocket: join(root, 'skiff.sock'),
     storeDir: join(root, 'store'),

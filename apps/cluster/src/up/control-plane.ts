@@ -79,6 +79,7 @@ async function startApiServer(ctx: UpContext, storeUrls: string[]): Promise<stri
       '--port', String(port),
       '--service-cluster-ip-range', ctx.state.serviceCidr,
       '--log-level', ctx.options.logLevel,
+      '--service-account-signing-key-file', ctx.dir.serviceAccountKey,
       ...storeArgs,
     ],
   });

@@ -35,6 +35,11 @@ export interface ResourceDefinition {
    * /status keeps everything else, and a spec change bumps metadata.generation.
    */
   statusSubresource: boolean;
+  /**
+   * A request kind, not a stored one (SelfSubjectAccessReview, TokenReview, ...): a create is answered with the
+   * object and its status filled in, and nothing is kept, so there is no get, list or watch.
+   */
+  review?: true;
 }
 
 /** `apps/v1`, or `v1` for the core group. */

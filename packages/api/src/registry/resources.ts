@@ -19,6 +19,7 @@ interface Spec {
   categories?: string[];
   /** Subresources as `name` (same kind, get/patch/update) or a full definition. */
   sub?: (string | SubresourceDefinition)[];
+  review?: true;
 }
 
 function sub(name: string, group: string, version: string, kind: string, verbs: Verb[]): SubresourceDefinition {
@@ -42,7 +43,13 @@ function define(s: Spec): ResourceDefinition {
     categories: s.categories ?? [],
     subresources,
     statusSubresource: subresources.some((r) => r.name === 'status'),
+    ...(s.review ? { review: true } : {}),
   };
+}
+
+/** A review kind: create only, answered and never stored (see ResourceDefinition.review). */
+function review(group: string, resource: string, kind: string, namespaced = false): ResourceDefinition {
+  return define({ group, version: 'v1', resource, kind, namespaced, verbs: ['create'], review: true });
 }
 
 const scale = (): SubresourceDefinition => sub('scale', 'autoscaling', 'v1', 'Scale', READ_WRITE);
@@ -105,4 +112,12 @@ export const builtinResources: ResourceDefinition[] = [
   define({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
   define({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false }),
   define({ group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }),
+  // Who am I and what may I do: `kubectl auth whoami` and `kubectl auth can-i`, and TokenReview for service account
+  // tokens (`kubectl create token`), answered by the server's authenticator and authorizer.
+  review('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview'),
+  review('authentication.k8s.io', 'tokenreviews', 'TokenReview'),
+  review('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview'),
+  review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
+  review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview'),
+  review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
 ];

@@ -13,6 +13,7 @@ describe('skiff-apiserver flags', () => {
     [['--etcd-servers', 'http://127.0.0.1:2379,http://127.0.0.1:22379'], { etcdServers: ['http://127.0.0.1:2379', 'http://127.0.0.1:22379'] }],
     [['--data-dir', '/tmp/x', '--store-engine', 'ts'], { dataDir: '/tmp/x', storeEngine: 'ts' }],
     [['--service-node-port-range=31000-31999'], { nodePortRange: [31000, 31999] }],
+    [['--service-account-signing-key-file', '/var/lib/skiff/sa.key'], { serviceAccountSigningKeyFile: '/var/lib/skiff/sa.key' }],
     [['--help'], { help: true }],
   ])('reads %j', (argv, want) => {
     expect(parseFlags(argv)).toMatchObject(want);
@@ -27,6 +28,7 @@ describe('skiff-apiserver flags', () => {
     [['--service-cluster-ip-range', '10.0.0.0'], /not an IPv4 CIDR/],
     [['--service-node-port-range', '5-1'], /not a range/],
     [['--log-level', 'loud'], /not one of/],
+    [['--service-account-signing-key-file='], /needs a file path/],
     [['--etcd-servers', 'x', '--data-dir', 'y'], /exclude each other/],
   ])('refuses %j with a clear message', (argv, message) => {
     expect(() => parseFlags(argv)).toThrow(FlagError);

@@ -11,6 +11,7 @@ export interface Flags {
   serviceCidr: string;
   nodePortRange: [number, number];
   logLevel: string;
+  serviceAccountSigningKeyFile?: string;
 }
 
 export const usage = `usage: skiff-apiserver [flags]
@@ -23,6 +24,10 @@ export const usage = `usage: skiff-apiserver [flags]
   --service-cluster-ip-range CIDR  cluster IPs of Services (default 10.96.0.0/12)
   --service-node-port-range A-B  node ports of Services (default 30000-32767)
   --log-level LEVEL              trace, debug, info, warn, error, fatal or silent (default info)
+  --service-account-signing-key-file FILE
+                                 the key that signs service account tokens (its bytes, HS256), created with a
+                                 random one when missing; without it each start signs with a new key, and tokens
+                                 from an earlier start no longer pass a TokenReview
   -h, --help                     show this help
 `;
 
@@ -103,6 +108,10 @@ export function parseFlags(argv: string[]): Flags {
         f.logLevel = v;
         break;
       }
+      case '--service-account-signing-key-file':
+        f.serviceAccountSigningKeyFile = value();
+        if (!f.serviceAccountSigningKeyFile) throw new FlagError(`${name} needs a file path`);
+        break;
       default:
         throw new FlagError(`unknown flag ${name}`);
     }

@@ -14,6 +14,8 @@ import { targetOf } from '../pipeline/stages.js';
 import { CACHE_CONTROL, sendJson, sendStatus } from '../http/respond.js';
 import type { ObjectRest } from '../rest/object-rest.js';
 import type { ServerContext } from '../rest/server-context.js';
+import { isAccessReview, reviewAccess } from './access-review.js';
+import { reviewSelf, reviewToken } from './identity-review.js';
 import { patchObject } from './patch-handler.js';
 import type { TokenIssuer } from './token-request.js';
 import { getObject, listOrWatch } from './read-handlers.js';
@@ -106,6 +108,10 @@ async function resource(deps: ApiRoutesDeps, req: FastifyRequest, reply: Fastify
   if (!verb || !def.verbs.includes(verb)) throw methodNotAllowed();
   if (format === 'none' && req.method === 'GET') throw notAcceptable(ACCEPTED_RESPONSE_TYPES);
   const out: ResponseFormat = format === 'yaml' ? 'yaml' : 'json';
+  if (def.review) {
+    if (def.namespaced && !ns) throw methodNotAllowed();
+    return sendJson(reply, 201, await review(deps, req, def, ns), out);
+  }
   switch (verb) {
     case 'get':
       return getObject(ctx, def, ns, target.name!, q, format, reply);
@@ -124,6 +130,15 @@ async function resource(deps: ApiRoutesDeps, req: FastifyRequest, reply: Fastify
     case 'deletecollection':
       return deleteCollection(ctx, rest, def, ns, decodeOptionalBody(req, deps.decodeProtobuf), q, out, reply);
   }
+}
+
+/** A review kind's answer (ResourceDefinition.review): decided now, stored nowhere. */
+async function review(deps: ApiRoutesDeps, req: FastifyRequest, def: ResourceDefinition, ns: string | undefined) {
+  const body = decodeObjectBody(req, deps.decodeProtobuf);
+  if (isAccessReview(def)) return reviewAccess(def, ns, body);
+  if (def.kind === 'TokenReview') return reviewToken(deps.ctx, deps.tokens, def, body);
+  if (def.kind === 'SelfSubjectReview') return reviewSelf(def, req.user!, body);
+  throw methodNotAllowed();
 }
 
 export function registerApiRoutes(app: FastifyInstance, deps: ApiRoutesDeps): void {

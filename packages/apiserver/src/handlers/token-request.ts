@@ -3,11 +3,12 @@
  * server's key (HS256), with the claims the real server puts in bound tokens. Authentication, when it lands,
  * verifies them with the same key.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest, isPlainObject, notFound, type KubeObject } from '@skiff/api';
 import type { ServerContext } from '../rest/server-context.js';
 
-const DEFAULT_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
+/** The audience of tokens that name none: the server's own (the real default for a cluster named cluster.local). */
+export const DEFAULT_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
 const DEFAULT_EXPIRATION = 3600;
 /** The shortest token the real server issues. */
 const MIN_EXPIRATION = 600;
@@ -15,7 +16,12 @@ const MIN_EXPIRATION = 600;
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 export class TokenIssuer {
-  constructor(private readonly key: Buffer = randomBytes(32)) {}
+  private readonly key: Buffer;
+
+  constructor(key?: Buffer) {
+    if (key !== undefined && key.length < 16) throw new Error(`a service account signing key needs at least 16 bytes, this one has ${key.length}`);
+    this.key = key ?? randomBytes(32);
+  }
 
   sign(claims: Record<string, unknown>): string {
     const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
@@ -28,8 +34,10 @@ export class TokenIssuer {
   verify(token: string): Record<string, unknown> | undefined {
     const [head, body, sig] = token.split('.');
     if (!head || !body || !sig) return undefined;
-    const want = createHmac('sha256', this.key).update(`${head}.${body}`).digest('base64url');
-    if (want !== sig) return undefined;
+    const want = createHmac('sha256', this.key).update(`${head}.${body}`).digest();
+    const given = Buffer.from(sig, 'base64url');
+    // Constant time: TokenReview lets anyone probe signatures.
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
     return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   }
 }

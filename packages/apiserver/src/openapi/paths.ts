@@ -60,10 +60,9 @@ export function buildPaths(def: ResourceDefinition, schemas: SchemaBuilder, v: V
     item.patch = op('patch', 'patch', { ...body({ type: 'object' }, PATCH_TYPES), responses: ok(objRef) }, [...writeParams(v), param('force', 'query', v, 'Take over conflicting fields in an apply.', 'boolean')]);
   }
   if (has('delete')) item.delete = op('delete', 'delete', { responses: ok(objRef) }, [param('gracePeriodSeconds', 'query', v, 'Seconds before the object is deleted.', 'integer'), param('propagationPolicy', 'query', v, 'Orphan, Background or Foreground.')]);
-  const paths: Record<string, unknown> = {
-    [`${base}${nsPart}/${def.resource}`]: collection,
-    [`${base}${nsPart}/${def.resource}/{name}`]: item,
-  };
+  const paths: Record<string, unknown> = { [`${base}${nsPart}/${def.resource}`]: collection };
+  // Review kinds have no objects to name.
+  if (Object.keys(item).length > 1) paths[`${base}${nsPart}/${def.resource}/{name}`] = item;
   if (def.namespaced && has('list')) paths[`${base}/${def.resource}`] = { get: op('list', 'listForAllNamespaces', { responses: ok(listRef) }, listParams(v)) };
   for (const sub of def.subresources) {
     if (sub.name !== 'status' && sub.name !== 'scale') continue;

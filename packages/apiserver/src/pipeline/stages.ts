@@ -1,7 +1,8 @@
 /**
  * The request pipeline's named stages, in the order every request passes them:
  *
- *   1. authentication  who is asking (TLS client certs, bearer tokens)      allow-all: everyone is "system:admin"
+ *   1. authentication  who is asking (TLS client certs, bearer tokens)      allow-all: everyone is "system:admin",
+ *                      or whom the Impersonate-* headers name
  *   2. authorization   may they do this verb on this resource (RBAC)        allow-all
  *   3. admission       mutating, then validating plugins; today the built-in ones run inside the write path:
  *                      NamespaceLifecycle, ServiceAccount/Priority/DefaultTolerationSeconds defaults
@@ -20,6 +21,7 @@ import type { Metrics } from '../metrics/metrics.js';
 export interface UserInfo {
   username: string;
   groups: string[];
+  uid?: string;
 }
 
 declare module 'fastify' {
@@ -83,6 +85,23 @@ function forbidden(reply: FastifyReply): void {
   reply.code(403).send({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'forbidden', reason: 'Forbidden', code: 403 });
 }
 
+/**
+ * The user of kubectl's --as/--as-group/--as-uid (Impersonate-User, -Group, -Uid headers), with the groups the real
+ * server adds: system:authenticated, and for a service account its own two. A message when the headers are unusable.
+ */
+export function impersonated(req: FastifyRequest): UserInfo | string {
+  const distinct = req.raw.headersDistinct;
+  const username = distinct['impersonate-user']?.[0];
+  const groups = distinct['impersonate-group'] ?? [];
+  if (!username) return `requested groups ${JSON.stringify(groups)} without impersonating a user (Impersonate-User)`;
+  const all = [...groups];
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+  if (sa && !groups.length) all.push('system:serviceaccounts', `system:serviceaccounts:${sa[1]}`);
+  if (username !== 'system:anonymous' && !all.includes('system:authenticated')) all.push('system:authenticated');
+  const uid = distinct['impersonate-uid']?.[0];
+  return uid ? { username, groups: all, uid } : { username, groups: all };
+}
+
 export function installPipeline(
   app: FastifyInstance,
   metrics: Metrics,
@@ -104,7 +123,15 @@ export function installPipeline(
       if (debugEnabled(req.log)) req.log.debug({ method: req.method, url: req.url, code: reply.raw.statusCode, ms: seconds * 1000, ua: req.headers['user-agent'] }, 'request');
     });
     if (allowAll) {
-      req.user = ADMIN;
+      // Everyone may impersonate under allow-all, so the request acts as whom its Impersonate-* headers name.
+      if (req.headers['impersonate-user'] !== undefined || req.headers['impersonate-group'] !== undefined) {
+        const user = impersonated(req);
+        if (typeof user === 'string') {
+          reply.code(400).send({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: user, reason: 'BadRequest', code: 400 });
+          return;
+        }
+        req.user = user;
+      } else req.user = ADMIN;
       done();
       return;
     }

@@ -45,7 +45,7 @@ function loadRoot(): protobuf.Root {
     const dir = protoDir();
     const r = new protobuf.Root();
     r.resolvePath = (_origin, target) => (target.startsWith('/') ? target : dir + target);
-    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto', 'networking.proto'], { keepCase: true });
+    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto', 'networking.proto', 'auth.proto'], { keepCase: true });
     r.resolveAll();
     root = r;
   }

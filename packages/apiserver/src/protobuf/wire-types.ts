@@ -18,6 +18,12 @@ export const wireTypes: Record<string, string> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'skiff.rbac.ClusterRoleBinding',
   'networking.k8s.io/v1/Ingress': 'skiff.networking.Ingress',
   'scheduling.k8s.io/v1/PriorityClass': 'skiff.scheduling.PriorityClass',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'skiff.auth.SelfSubjectReview',
+  'authentication.k8s.io/v1/TokenReview': 'skiff.auth.TokenReview',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'skiff.auth.SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/SubjectAccessReview': 'skiff.auth.SubjectAccessReview',
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': 'skiff.auth.SubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'skiff.auth.SelfSubjectRulesReview',
   'meta.k8s.io/v1/DeleteOptions': 'skiff.meta.DeleteOptions',
   'v1/DeleteOptions': 'skiff.meta.DeleteOptions',
 };
