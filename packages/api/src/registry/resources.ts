@@ -63,6 +63,7 @@ export const builtinResources: ResourceDefinition[] = [
     group: '', version: 'v1', resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'],
     sub: [
       'status',
+      'ephemeralcontainers',
       sub('binding', '', 'v1', 'Binding', ['create']),
       sub('log', '', 'v1', 'Pod', ['get']),
       sub('exec', '', 'v1', 'PodExecOptions', CONNECT),

@@ -2,7 +2,7 @@
 import { isPlainObject } from '../object.js';
 import type { KindValidator } from './kind-validator.js';
 import { configMapKey, dns1123Label, dns1123Subdomain, ipAddress, portNumber } from './names.js';
-import { validatePodSpec, validatePodSpecUpdate } from './pod-spec.js';
+import { validateEphemeralContainersUpdate, validatePodSpec, validatePodSpecUpdate } from './pod-spec.js';
 
 const MAX_DATA_BYTES = 1024 * 1024;
 
@@ -27,6 +27,7 @@ export const podValidator: KindValidator = {
   },
   validateUpdate(next, prev, errs) {
     validatePodSpecUpdate(next.spec, prev.spec, errs);
+    validateEphemeralContainersUpdate(next.spec, prev.spec, errs);
   },
 };
 

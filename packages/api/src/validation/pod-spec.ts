@@ -184,7 +184,8 @@ export function validatePodSpec(spec: any, path: string, errs: FieldErrors, isPo
 }
 
 /** Pod spec fields an update may change (kept out of the comparison; their own rules are elsewhere). */
-const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'schedulingGates', 'terminationGracePeriodSeconds']);
+// ephemeralContainers change only through pods/ephemeralcontainers, checked by validateEphemeralContainersUpdate.
+const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'schedulingGates', 'terminationGracePeriodSeconds', 'ephemeralContainers']);
 const IMAGE = new Set(['image']);
 
 /**
@@ -232,5 +233,40 @@ export function validatePodSpecUpdate(next: any, prev: any, errs: FieldErrors): 
   }
   (next?.containers ?? []).forEach((c: any, i: number) => {
     if (!c.image) errs.required(`spec.containers[${i}].image`);
+  });
+}
+
+/** Fields an ephemeral container may not set: it runs once, for debugging, with the pod's resources. */
+const NOT_FOR_EPHEMERAL = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resources', 'resizePolicy', 'restartPolicy'];
+
+/**
+ * pods/ephemeralcontainers: ephemeral containers are only ever added. Those the pod has stay as they are; a new one
+ * needs a name no other container of the pod has and an image, sets none of NOT_FOR_EPHEMERAL, and names a
+ * container of the pod as its target, if any.
+ */
+export function validateEphemeralContainersUpdate(next: any, prev: any, errs: FieldErrors): void {
+  const before: any[] = Array.isArray(prev?.ephemeralContainers) ? prev.ephemeralContainers : [];
+  const after: any[] = Array.isArray(next?.ephemeralContainers) ? next.ephemeralContainers : [];
+  const path = 'spec.ephemeralContainers';
+  for (const old of before) {
+    const now = after.find((c) => c?.name === old.name);
+    if (!now) errs.forbidden(path, `existing ephemeral containers "${old.name}" may not be removed`);
+    else if (!jsonEqual(now, old)) errs.forbidden(`${path}[${after.indexOf(now)}]`, `existing ephemeral containers "${old.name}" may not be changed`);
+  }
+  const others = new Set<string>([...(next?.containers ?? []), ...(next?.initContainers ?? [])].map((c: any) => c?.name));
+  after.forEach((c: any, i: number) => {
+    if (before.some((old) => old.name === c?.name)) return;
+    const cp = `${path}[${i}]`;
+    if (!isPlainObject(c)) {
+      errs.invalid(cp, c, 'must be an object');
+      return;
+    }
+    if (others.has(c.name)) errs.duplicate(`${cp}.name`, c.name);
+    // Empty values count as unset: kubectl debug sends `resources: {}`.
+    const isSet = (v: unknown) => v !== undefined && v !== null && !(isPlainObject(v) && Object.keys(v).length === 0) && !(Array.isArray(v) && v.length === 0);
+    for (const f of NOT_FOR_EPHEMERAL) if (isSet(c[f])) errs.forbidden(`${cp}.${f}`, 'cannot be set for an Ephemeral Container');
+    if (c.targetContainerName !== undefined && c.targetContainerName !== '' && !others.has(c.targetContainerName)) {
+      errs.notFound(`${cp}.targetContainerName`, c.targetContainerName);
+    }
   });
 }

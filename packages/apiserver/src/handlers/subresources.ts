@@ -1,5 +1,5 @@
 /**
- * Subresources: status and finalize (the object, restricted), scale (autoscaling/v1 Scale over spec.replicas),
+ * Subresources: status, finalize and ephemeralcontainers (the object, restricted), scale (autoscaling/v1 Scale over spec.replicas),
  * binding (scheduling a pod), eviction (deleting a pod through the eviction API). Streaming subresources (log,
  * exec, attach, portforward) go to the node proxy.
  */
@@ -157,6 +157,20 @@ export async function handleSubresource(
       if (req.method === 'PATCH' && subresource === 'status') {
         const plan = planPatch(req, def, 'status', q);
         const res = await deps.rest.update(def, ns, name, plan.produce, plan.opts, 'status');
+        return sendUpdated(addWarnings(reply, plan.opts.warnings), 200, res, out);
+      }
+      throw methodNotAllowed();
+    }
+    case 'ephemeralcontainers': {
+      // The pod, of which a write may change spec.ephemeralContainers alone (object-rest.ts), as `kubectl debug` does.
+      if (req.method === 'GET') return getObject(deps.ctx, def, ns, name, q, format, reply);
+      if (req.method === 'PUT') {
+        const res = await deps.rest.update(def, ns, name, replacementFrom(objectBodySource(req, deps.decodeProtobuf)), parseWriteOptions(q, req.headers['user-agent']), subresource);
+        return sendUpdated(reply, 200, res, out);
+      }
+      if (req.method === 'PATCH') {
+        const plan = planPatch(req, def, subresource, q);
+        const res = await deps.rest.update(def, ns, name, plan.produce, plan.opts, subresource);
         return sendUpdated(addWarnings(reply, plan.opts.warnings), 200, res, out);
       }
       throw methodNotAllowed();

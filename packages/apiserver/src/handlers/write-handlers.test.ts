@@ -88,3 +88,36 @@ describe('binding a pod', () => {
     expect((await call(server, 'GET', `${PODS}/bound-once`)).body.spec.nodeName).toBe('node-a');
   });
 });
+
+describe('pods/ephemeralcontainers', () => {
+  const POD = '/api/v1/namespaces/default/pods/debugged';
+  const smp = { 'content-type': 'application/strategic-merge-patch+json' };
+  const debugContainer = (name: string, extra: object = {}) => ({ spec: { ephemeralContainers: [{ name, image: 'busybox', ...extra }] } });
+
+  it('adds ephemeral containers, which a pod update then keeps, and only ever adds', async () => {
+    await call(server, 'POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'debugged' }, spec: { containers: [{ name: 'app', image: 'busybox' }] } });
+    const first = await call(server, 'PATCH', `${POD}/ephemeralcontainers`, JSON.stringify(debugContainer('dbg', { targetContainerName: 'app' })), smp);
+    expect(first.status).toBe(200);
+    const second = await call(server, 'PATCH', `${POD}/ephemeralcontainers`, JSON.stringify(debugContainer('dbg2')), smp);
+    expect(second.body.spec.ephemeralContainers.map((c: any) => c.name)).toEqual(['dbg', 'dbg2']);
+
+    // A plain update neither removes nor adds them.
+    const pod = second.body;
+    const replaced = await call(server, 'PUT', POD, { ...pod, metadata: { ...pod.metadata, labels: { x: '1' } }, spec: { ...pod.spec, ephemeralContainers: [] } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.spec.ephemeralContainers.map((c: any) => c.name)).toEqual(['dbg', 'dbg2']);
+
+    const removed = await call(server, 'PUT', `${POD}/ephemeralcontainers`, { ...replaced.body, spec: { ...replaced.body.spec, ephemeralContainers: [] } });
+    expect(removed.status).toBe(422);
+    expect(removed.body.message).toContain('existing ephemeral containers "dbg" may not be removed');
+  });
+
+  it('refuses what an ephemeral container may not have, and a target the pod lacks', async () => {
+    const ports = await call(server, 'PATCH', `${POD}/ephemeralcontainers`, JSON.stringify(debugContainer('p', { ports: [{ containerPort: 80 }] })), smp);
+    expect(ports.status).toBe(422);
+    expect(ports.body.message).toContain('spec.ephemeralContainers[2].ports: Forbidden: cannot be set for an Ephemeral Container');
+    const target = await call(server, 'PATCH', `${POD}/ephemeralcontainers`, JSON.stringify(debugContainer('t', { targetContainerName: 'nope' })), smp);
+    expect(target.status).toBe(422);
+    expect(target.body.message).toContain('targetContainerName: Not found: "nope"');
+  });
+});

@@ -44,3 +44,48 @@ describe('kubectl create (protobuf request bodies)', () => {
     expect(JSON.parse(await live.kubectl.ok(['get', 'deploy', 'idle', '-o', 'json'])).spec.replicas).toBe(0);
   });
 });
+
+describe('kubectl debug (protobuf Pod bodies)', () => {
+  it('--copy-to creates a copy that keeps the pod spec, with the debug container added', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'orig', labels: { app: 'orig' } },
+      spec: {
+        securityContext: { runAsUser: 1000, runAsGroup: 0, fsGroup: 2000, runAsNonRoot: false, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+        hostAliases: [{ ip: '10.1.2.3', hostnames: ['db.local', 'cache.local'] }],
+        automountServiceAccountToken: false,
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'x', effect: 'NoSchedule' }],
+        containers: [
+          {
+            name: 'app',
+            image: 'busybox',
+            command: ['sleep', '3600'],
+            envFrom: [{ prefix: 'CFG_', configMapRef: { name: 'settings', optional: true } }, { secretRef: { name: 'creds' } }],
+            lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 1'] } }, postStart: { sleep: { seconds: 2 } } },
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+          },
+        ],
+      },
+    };
+    await live.kubectl.ok(['create', '-f', await live.kubectl.file('orig.json', JSON.stringify(pod))]);
+    await live.kubectl.ok(['debug', 'orig', '--copy-to=orig-copy', '--image=busybox', '--container=dbg', '--profile=general', '--', 'sleep', '60']);
+    const orig = await live.kubectl.json(['get', 'pod', 'orig']);
+    const copy = await live.kubectl.json(['get', 'pod', 'orig-copy']);
+    const app = (p: any) => p.spec.containers.find((c: any) => c.name === 'app');
+    expect(differences(app(orig), app(copy))).toEqual([]);
+    for (const f of ['securityContext', 'hostAliases', 'automountServiceAccountToken', 'tolerations']) expect(differences(orig.spec[f], copy.spec[f])).toEqual([]);
+    expect(copy.spec.containers.find((c: any) => c.name === 'dbg')).toMatchObject({ image: 'busybox', command: ['sleep', '60'] });
+  });
+
+  it('node/NAME creates a pod on that node with the host namespaces and filesystem', async () => {
+    await live.kubectl.ok(['create', '-f', await live.kubectl.file('n1.json', JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }))]);
+    const out = await live.kubectl.ok(['debug', 'node/n1', '--image=busybox', '--profile=sysadmin', '--', 'true']);
+    const name = /Creating debugging pod (\S+)/.exec(out)?.[1];
+    expect(name).toMatch(/^node-debugger-n1-/);
+    const pod = await live.kubectl.json(['get', 'pod', name!]);
+    expect(pod.spec).toMatchObject({ nodeName: 'n1', hostPID: true, hostNetwork: true, hostIPC: true, restartPolicy: 'Never' });
+    expect(pod.spec.volumes).toMatchObject([{ name: 'host-root', hostPath: { path: '/' } }]);
+    expect(pod.spec.containers[0].securityContext).toEqual({ privileged: true });
+  });
+});

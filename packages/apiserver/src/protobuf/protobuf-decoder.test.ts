@@ -30,7 +30,7 @@ describe('protobuf request bodies', () => {
   it.each([
     ['a body without the k8s prefix', Buffer.from('{"kind":"Pod"}')],
     ['a truncated envelope', Buffer.from([...MAGIC, 0x0a, 0x50, 0x01])],
-    ['a kind we do not decode', envelope('v1', 'Pod', [])],
+    ['a kind we do not decode', envelope('v1', 'PersistentVolume', [])],
     ['a corrupt object', envelope('v1', 'ConfigMap', [0x0a, 0x7f])],
   ])('answers %s with a 400', (_what, bytes) => {
     let err: unknown;

@@ -16,7 +16,7 @@ import { checkDepth } from '../http/request-body.js';
 import { wireTypes } from './wire-types.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-const EMBEDDED = new Set(['localObjectReference', 'volumeSource', 'handler', 'ingressRuleValue']);
+const EMBEDDED = new Set(['localObjectReference', 'volumeSource', 'handler', 'ingressRuleValue', 'ephemeralContainerCommon']);
 /** Pointer fields in the Go types: a zero value on the wire was set on purpose. */
 const KEEP_ZERO = new Set([
   'replicas', 'parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'terminationGracePeriodSeconds',
@@ -25,7 +25,8 @@ const KEEP_ZERO = new Set([
   'gracePeriodSeconds', 'orphanDependents', 'priority', 'enableServiceLinks', 'allocateLoadBalancerNodePorts',
   'ttlSecondsAfterFinished', 'manualSelector', 'controller', 'blockOwnerDeletion', 'optional', 'defaultMode', 'mode',
   'backoffLimitPerIndex', 'maxFailedIndexes', 'deletionGracePeriodSeconds', 'shareProcessNamespace', 'tolerationSeconds',
-  'hostNetwork', 'hostPID', 'hostIPC', 'healthCheckNodePort',
+  'hostNetwork', 'hostPID', 'hostIPC', 'healthCheckNodePort', 'privileged', 'runAsUser', 'runAsGroup', 'runAsNonRoot',
+  'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'fsGroup', 'setHostnameAsFQDN',
 ]);
 /** Plain fields whose zero is a value all the same, where the name alone would say too much (EnvVar.value is ''). */
 const KEEP_ZERO_OF_TYPE = new Set(['.skiff.scheduling.PriorityClass.value']);

@@ -6,6 +6,7 @@ export const wireTypes: Record<string, string> = {
   'v1/Service': 'skiff.core.Service',
   'v1/ServiceAccount': 'skiff.core.ServiceAccount',
   'v1/Binding': 'skiff.core.Binding',
+  'v1/Pod': 'skiff.core.Pod',
   'apps/v1/Deployment': 'skiff.workloads.Deployment',
   'batch/v1/Job': 'skiff.workloads.Job',
   'batch/v1/CronJob': 'skiff.workloads.CronJob',

@@ -274,6 +274,12 @@ export class ObjectRest {
       next = copyObject(prev, { shareManagedFields: !opts.applied, status: { value: next.status } });
     } else if (subresource === 'binding') {
       // Built by the server from a Binding: the one way spec.nodeName gets set.
+    } else if (subresource === 'ephemeralcontainers') {
+      // Only spec.ephemeralContainers is taken from the request; validateObjectUpdate checks they were only added.
+      const wanted = next.spec?.ephemeralContainers;
+      next = deepCopy(prev);
+      if (wanted === undefined || wanted === null) delete next.spec.ephemeralContainers;
+      else next.spec.ephemeralContainers = wanted;
     } else if (subresource === 'finalize') {
       const finalizers = next.spec?.finalizers;
       next = deepCopy(prev);

@@ -10,6 +10,11 @@ const podStrategy: Strategy = {
   // Priority admission's update half; it runs before validation, as mutating admission does on the real server.
   prepareForUpdate(next, prev) {
     keepPodPriority(next, prev);
+    // Ephemeral containers come and stay through pods/ephemeralcontainers only; a pod update carries them over.
+    if (next.spec) {
+      if (prev.spec?.ephemeralContainers !== undefined) next.spec.ephemeralContainers = prev.spec.ephemeralContainers;
+      else delete next.spec.ephemeralContainers;
+    }
   },
   gracePeriod(pod, opts) {
     // A pod no kubelet runs has nothing to wait for.

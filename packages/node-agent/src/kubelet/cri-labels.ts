@@ -18,10 +18,10 @@ export const RESTART_COUNT = 'io.kubernetes.container.restartCount';
 export const TERMINATION_GRACE = 'io.kubernetes.pod.terminationGracePeriod';
 export const TERMINATION_MESSAGE_PATH = 'io.kubernetes.container.terminationMessagePath';
 export const TERMINATION_MESSAGE_POLICY = 'io.kubernetes.container.terminationMessagePolicy';
-/** init | sidecar | regular: which list of the pod spec the container came from. */
+/** init | sidecar | regular | ephemeral: which list of the pod spec the container came from. */
 export const CONTAINER_KIND = 'io.skiff.container.kind';
 
-export type ContainerKind = 'init' | 'sidecar' | 'regular';
+export type ContainerKind = 'init' | 'sidecar' | 'regular' | 'ephemeral';
 
 export interface PodRef {
   name: string;
@@ -54,5 +54,5 @@ export function restartCountOf(annotations: Labels): number {
 
 export function containerKindOf(annotations: Labels): ContainerKind {
   const kind = annotations[CONTAINER_KIND];
-  return kind === 'init' || kind === 'sidecar' ? kind : 'regular';
+  return kind === 'init' || kind === 'sidecar' || kind === 'ephemeral' ? kind : 'regular';
 }

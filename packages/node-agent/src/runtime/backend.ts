@@ -81,8 +81,12 @@ export interface ContainerBackend {
   /** Releases the sandbox's network. Idempotent. */
   teardownSandbox(sandbox: SandboxRecord): Promise<void>;
 
-  /** Prepares everything a start needs (bundle, rootfs mount); fills `container.backendState` and `user`. */
-  createContainer(container: ContainerRecord, sandbox: SandboxRecord, image: StoredImage, dir: string): Promise<void>;
+  /**
+   * Prepares everything a start needs (bundle, rootfs mount); fills `container.backendState` and `user`.
+   * `join.pidOf`: the host PID of a running container whose PID namespace this one enters (CRI's TARGET mode, for
+   * ephemeral containers); a backend without namespaces ignores it.
+   */
+  createContainer(container: ContainerRecord, sandbox: SandboxRecord, image: StoredImage, dir: string, join?: { pidOf?: number }): Promise<void>;
   startCommand(container: ContainerRecord, dir: string): StartCommand;
   signal(container: ContainerRecord, signal: NodeJS.Signals): void;
   /** Why the container exited, when the backend knows better than the exit code (OOMKilled). */

@@ -70,6 +70,18 @@ export class ContainerManager extends EventEmitter<{ event: [ContainerEvent] }> 
     this.store = new RecordStore(options.dir, 'container.json', this.logger);
   }
 
+  /** The running target of a container asking for its PID namespace (TARGET mode), as the backend needs it. */
+  private namespacesToJoin(config: ContainerConfig, sandbox: SandboxRecord): { pidOf?: number } {
+    const ns = config.linux?.securityContext?.namespaceOptions;
+    if (ns?.pid !== 'TARGET') return {};
+    const target = this.records.get(ns.targetId);
+    if (!target || target.sandboxId !== sandbox.id) throw invalid(`target container "${ns.targetId}" is not a container of pod sandbox ${sandbox.id}`);
+    if (target.phase !== 'running' || target.pid <= 0) {
+      throw new NodeAgentError('ContainerNotRunning', `target container ${target.config.metadata?.name ?? target.id} is not running: its process namespace cannot be joined`);
+    }
+    return { pidOf: target.pid };
+  }
+
   dirOf(id: string): string {
     return this.store.pathOf(id);
   }
@@ -151,7 +163,7 @@ export class ContainerManager extends EventEmitter<{ event: [ContainerEvent] }> 
       await this.store.create(record);
       try {
         await ContainerIO.prepare(dir, this.options.fifos, config.stdin);
-        await this.options.backend.createContainer(record, sandbox, image, dir);
+        await this.options.backend.createContainer(record, sandbox, image, dir, this.namespacesToJoin(config, sandbox));
         await this.store.save(record);
       } catch (err) {
         await this.options.backend.removeContainer(record, dir).catch(() => undefined);

@@ -33,6 +33,8 @@ export interface ContainerConfigInput {
   memoryCapacityBytes: number;
   /** The node file mounted at terminationMessagePath. */
   terminationLogFile: string;
+  /** An ephemeral container's target (CRI id): it shares that container's PID namespace. */
+  targetId?: string;
 }
 
 const PROPAGATION: Record<string, MountPropagation> = {
@@ -122,8 +124,9 @@ export function containerConfig(input: ContainerConfigInput): PartialMessage<Con
         capabilities: own.capabilities ? { addCapabilities: own.capabilities.add ?? [], dropCapabilities: own.capabilities.drop ?? [] } : null,
         namespaceOptions: {
           network: pod.spec?.hostNetwork ? 'NODE' : 'POD',
-          pid: pod.spec?.hostPID ? 'NODE' : pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER',
+          pid: pod.spec?.hostPID ? 'NODE' : input.targetId ? 'TARGET' : pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER',
           ipc: pod.spec?.hostIPC ? 'NODE' : 'POD',
+          targetId: input.targetId ?? '',
         },
       },
     },

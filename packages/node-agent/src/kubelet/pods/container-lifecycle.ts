@@ -84,6 +84,7 @@ export async function startContainer(
         qos: qosClassOf(pod.spec),
         memoryCapacityBytes: ctx.node.memoryCapacityBytes,
         terminationLogFile: logFile,
+        ...(start.targetId ? { targetId: start.targetId } : {}),
       });
     } catch (err) {
       const message = cleanMessage(err);

@@ -116,3 +116,28 @@ describe('shouldRestart', () => {
     expect(shouldRestart(kind, code, policy)).toBe(want);
   });
 });
+
+describe('ephemeral containers', () => {
+  const dbg = { name: 'dbg', image: 'busybox', targetContainerName: 'main' };
+  const loner = { name: 'loner', image: 'busybox' };
+
+  it('start once the target runs, in its PID namespace', () => {
+    const waiting = computePodActions(input(pod({ containers: [main], ephemeralContainers: [dbg] }), state([])));
+    expect(waiting.start.map((s) => s.container.name)).toEqual(['main']);
+    const a = computePodActions(input(pod({ containers: [main], ephemeralContainers: [dbg, loner] }), state([inst(main, 'run')])));
+    expect(a.start).toEqual([
+      { container: dbg, kind: 'ephemeral', attempt: 0, targetId: 'main-0' },
+      { container: loner, kind: 'ephemeral', attempt: 0 },
+    ]);
+  });
+
+  it('are never restarted or killed for a changed spec, and stop with the pod', () => {
+    const exited = { ...inst(dbg, 'exit1'), kind: 'ephemeral' as const, hash: 'other' };
+    const a = computePodActions(input(pod({ containers: [main], ephemeralContainers: [dbg] }), state([inst(main, 'run'), exited])));
+    expect(summary(a)).toMatchObject({ start: [], kill: [] });
+    const running = { ...inst(loner, 'run'), kind: 'ephemeral' as const };
+    const done = computePodActions(input(pod({ restartPolicy: 'Never', containers: [main], ephemeralContainers: [loner] }), state([inst(main, 'exit0'), running])));
+    expect(done.finished).toBe(true);
+    expect(done.kill.map((k) => k.instance.name)).toEqual(['loner']);
+  });
+});

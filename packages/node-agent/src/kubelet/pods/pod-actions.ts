@@ -10,6 +10,8 @@
  *                                                      restartPolicy, after their back-off
  *   running containers                               -> kill on liveness/startup failure or a changed spec
  *   every main container done for good               -> stop the sidecars (last first), then the sandbox
+ *   ephemeral containers (kubectl debug)             -> start each once, alongside the rest, never restarted;
+ *                                                      with a target, once that container runs
  */
 import { containerHash } from './container-config.js';
 import { instancesOf, isExited, isRunning, type ContainerInstance, type PodRuntimeState } from './pod-runtime-state.js';
@@ -23,6 +25,8 @@ export interface StartAction {
   replaces?: ContainerInstance;
   /** A created-but-never-started instance to start instead of creating a new one. */
   existing?: ContainerInstance;
+  /** An ephemeral container's target: the running container whose processes it sees (its PID namespace). */
+  targetId?: string;
 }
 
 export interface KillAction {
@@ -196,8 +200,31 @@ export function computePodActions(input: ActionInput): PodActions {
     }
   }
   actions.initialized = initialized;
+  startEphemeral(pod, actions, (name) => instancesOf(state, name), current);
   if (!initialized) return actions;
 
   for (const spec of mains) ensure(spec, 'regular');
   return actions;
+}
+
+/**
+ * Ephemeral containers run once: one that has an instance (running or exited, in any sandbox) is left alone, and
+ * one whose target container is not running yet waits for it, so that it joins the target's processes.
+ */
+function startEphemeral(
+  pod: any,
+  actions: PodActions,
+  instances: (name: string) => ContainerInstance[],
+  current: (name: string) => ContainerInstance | undefined,
+): void {
+  for (const spec of pod.spec?.ephemeralContainers ?? []) {
+    if (instances(spec.name).length > 0) continue;
+    let targetId: string | undefined;
+    if (spec.targetContainerName) {
+      const target = current(spec.targetContainerName);
+      if (!target || !isRunning(target)) continue;
+      targetId = target.id;
+    }
+    actions.start.push({ container: spec, kind: 'ephemeral', attempt: 0, ...(targetId ? { targetId } : {}) });
+  }
 }

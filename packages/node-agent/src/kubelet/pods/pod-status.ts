@@ -196,5 +196,8 @@ export function buildPodStatus(input: StatusInput): any {
     status.podIPs = [{ ip: podIP }];
   }
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
+  // Ephemeral containers (kubectl debug) do not count towards phase or readiness; they are never ready.
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c: any) => ({ ...containerStatus(input, c, 'ContainerCreating'), ready: false }));
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
   return status;
 }

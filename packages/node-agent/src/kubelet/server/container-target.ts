@@ -32,20 +32,25 @@ export function findPod(lookup: PodLookup, namespace: string, name: string): any
 }
 
 /** Instances of a pod's container, newest first. */
+/** Whether the pod's spec has a container of that name, in any of its three lists. */
+function specHas(pod: any, container: string): boolean {
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].some((c: any) => c.name === container);
+}
+
 export async function containerInstances(cri: CriClient, pod: any, container: string): Promise<Container[]> {
   const { containers } = await cri.listContainers({ filter: { labelSelector: { [POD_UID]: pod.metadata.uid, [CONTAINER_NAME]: container } } });
   return containers.sort((a, b) => restartCountOf(b.annotations) - restartCountOf(a.annotations) || b.createdAt - a.createdAt);
 }
 
 function waitingMessage(pod: any, container: string): string {
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
   const reason: string = statuses.find((s: any) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating';
   const why = reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason === 'ErrImageNeverPull' ? "image can't be pulled" : reason;
   return `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${why}`;
 }
 
 export async function logTarget(cri: CriClient, pod: any, container: string, previous: boolean): Promise<Container> {
-  const known = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c: any) => c.name === container);
+  const known = specHas(pod, container);
   if (!known) throw new RequestError(400, `container ${container} is not valid for pod ${pod.metadata.name}`);
   const instances = await containerInstances(cri, pod, container);
   if (previous) {
@@ -57,7 +62,7 @@ export async function logTarget(cri: CriClient, pod: any, container: string, pre
 }
 
 export async function runningContainer(cri: CriClient, pod: any, container: string): Promise<Container> {
-  const known = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c: any) => c.name === container);
+  const known = specHas(pod, container);
   if (!known) throw new RequestError(400, `container ${container} is not valid for pod ${pod.metadata.name}`);
   const latest = (await containerInstances(cri, pod, container))[0];
   if (!latest || latest.state !== 'CONTAINER_RUNNING') throw new RequestError(400, `container not found ("${container}")`);

@@ -25,6 +25,8 @@ export interface OciSpecInput {
   etcFiles: { hostname?: string; hosts?: string; resolvConf?: string };
   /** The lowest oom_score_adj this process may set (a runtime without CAP_SYS_RESOURCE cannot go below its own). */
   minOomScoreAdj: number;
+  /** TARGET mode: the host PID of the container whose PID namespace this one joins. */
+  pidNamespaceOf?: number;
 }
 
 export const DEFAULT_CAPABILITIES = [
@@ -142,7 +144,8 @@ export function buildOciSpec(input: OciSpecInput, swapLimited: boolean): Record<
   const oomScoreAdj = Math.max(resources?.oomScoreAdj ?? 0, input.minOomScoreAdj);
 
   const namespaces: { type: string; path?: string }[] = [{ type: 'mount' }];
-  if (pidMode !== 'NODE') namespaces.push({ type: 'pid' });
+  if (pidMode === 'TARGET' && input.pidNamespaceOf) namespaces.push({ type: 'pid', path: `/proc/${input.pidNamespaceOf}/ns/pid` });
+  else if (pidMode !== 'NODE') namespaces.push({ type: 'pid' });
   if (ipcMode !== 'NODE') namespaces.push({ type: 'ipc' });
   if (!hostNetwork) {
     namespaces.push({ type: 'uts' });

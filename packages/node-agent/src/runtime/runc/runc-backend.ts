@@ -80,7 +80,7 @@ export class RuncBackend implements ContainerBackend {
     return `${parent.replace(/\/+$/, '')}/${container.id}`;
   }
 
-  async createContainer(container: ContainerRecord, sandbox: SandboxRecord, image: StoredImage, dir: string): Promise<void> {
+  async createContainer(container: ContainerRecord, sandbox: SandboxRecord, image: StoredImage, dir: string, shared: { pidOf?: number } = {}): Promise<void> {
     const security = container.config.linux?.securityContext;
     container.user = await resolveContainerUser(image.rootfs, image.config.config?.User, security);
     const cgroupsPath = this.cgroupsPath(container, sandbox);
@@ -96,6 +96,7 @@ export class RuncBackend implements ContainerBackend {
         pidsLimit: this.options.pidsLimit,
         etcFiles: { hostname: sandbox.hostNetwork ? undefined : etc.hostname, hosts: etc.hosts, resolvConf: etc.resolvConf },
         minOomScoreAdj: this.minOomScoreAdj,
+        ...(shared.pidOf ? { pidNamespaceOf: shared.pidOf } : {}),
       },
       this.swapLimited,
     );
