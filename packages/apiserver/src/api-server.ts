@@ -120,7 +120,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     },
   };
   for (const def of registry.all) {
-    if (def.review) continue;
+    if (def.computed) continue;
     caches.set(`${def.group}/${def.resource}`, new WatchCache(def, store, { capacity: options.watchCacheSize ?? 10_000, logger: app.log }));
   }
   await Promise.all([...caches.values()].map((c) => c.start()));

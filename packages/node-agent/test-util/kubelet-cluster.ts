@@ -38,6 +38,7 @@ export const FAST: Partial<NodeAgentOptions> = {
   imagePullBackoff: { initialMs: 1000, maxMs: 4000 },
   nodeStatusUpdateMs: 2000,
   leaseRenewMs: 2000,
+  resourceSampleMs: 1000,
   relistMs: 500,
   resyncMs: 2000,
 };

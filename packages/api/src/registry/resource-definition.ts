@@ -36,10 +36,12 @@ export interface ResourceDefinition {
    */
   statusSubresource: boolean;
   /**
-   * A request kind, not a stored one (SelfSubjectAccessReview, TokenReview, ...): a create is answered with the
-   * object and its status filled in, and nothing is kept, so there is no get, list or watch.
+   * Answered by the server, never stored, so there is no watch:
+   *   review   a request kind (SelfSubjectAccessReview, TokenReview, ...): a create is answered with the object and
+   *            its status filled in
+   *   metrics  metrics.k8s.io (NodeMetrics, PodMetrics): get and list read the nodes' current usage
    */
-  review?: true;
+  computed?: 'review' | 'metrics';
 }
 
 /** `apps/v1`, or `v1` for the core group. */

@@ -19,7 +19,7 @@ interface Spec {
   categories?: string[];
   /** Subresources as `name` (same kind, get/patch/update) or a full definition. */
   sub?: (string | SubresourceDefinition)[];
-  review?: true;
+  computed?: 'review' | 'metrics';
 }
 
 function sub(name: string, group: string, version: string, kind: string, verbs: Verb[]): SubresourceDefinition {
@@ -43,13 +43,13 @@ function define(s: Spec): ResourceDefinition {
     categories: s.categories ?? [],
     subresources,
     statusSubresource: subresources.some((r) => r.name === 'status'),
-    ...(s.review ? { review: true } : {}),
+    ...(s.computed ? { computed: s.computed } : {}),
   };
 }
 
-/** A review kind: create only, answered and never stored (see ResourceDefinition.review). */
+/** A review kind: create only, answered and never stored (see ResourceDefinition.computed). */
 function review(group: string, resource: string, kind: string, namespaced = false): ResourceDefinition {
-  return define({ group, version: 'v1', resource, kind, namespaced, verbs: ['create'], review: true });
+  return define({ group, version: 'v1', resource, kind, namespaced, verbs: ['create'], computed: 'review' });
 }
 
 const scale = (): SubresourceDefinition => sub('scale', 'autoscaling', 'v1', 'Scale', READ_WRITE);
@@ -121,4 +121,8 @@ export const builtinResources: ResourceDefinition[] = [
   review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
   review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview'),
   review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
+  // `kubectl top`: the resource metrics API, which metrics-server serves in a full cluster; here the API server
+  // reads it from the node agents (handlers/resource-metrics.ts).
+  define({ group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes', kind: 'NodeMetrics', namespaced: false, verbs: ['get', 'list'], computed: 'metrics' }),
+  define({ group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', kind: 'PodMetrics', verbs: ['get', 'list'], computed: 'metrics' }),
 ];

@@ -50,6 +50,7 @@ describe('discovery', () => {
       'storage.k8s.io',
       'authentication.k8s.io',
       'authorization.k8s.io',
+      'metrics.k8s.io',
     ]);
     const apps = (await call(server, 'GET', '/apis/apps/v1')).body;
     expect(apps.resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });

@@ -97,5 +97,5 @@ export function reviewAccess(def: ResourceDefinition, namespace: string | undefi
 
 /** Whether `def` is one of the access reviews above. */
 export function isAccessReview(def: ResourceDefinition): boolean {
-  return def.review === true && def.group === 'authorization.k8s.io';
+  return def.computed === 'review' && def.group === 'authorization.k8s.io';
 }

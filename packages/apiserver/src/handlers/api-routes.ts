@@ -17,6 +17,7 @@ import type { ServerContext } from '../rest/server-context.js';
 import { isAccessReview, reviewAccess } from './access-review.js';
 import { reviewSelf, reviewToken } from './identity-review.js';
 import { patchObject } from './patch-handler.js';
+import { serveResourceMetrics } from './resource-metrics.js';
 import type { TokenIssuer } from './token-request.js';
 import { getObject, listOrWatch } from './read-handlers.js';
 import { handleSubresource } from './subresources.js';
@@ -108,10 +109,11 @@ async function resource(deps: ApiRoutesDeps, req: FastifyRequest, reply: Fastify
   if (!verb || !def.verbs.includes(verb)) throw methodNotAllowed();
   if (format === 'none' && req.method === 'GET') throw notAcceptable(ACCEPTED_RESPONSE_TYPES);
   const out: ResponseFormat = format === 'yaml' ? 'yaml' : 'json';
-  if (def.review) {
+  if (def.computed === 'review') {
     if (def.namespaced && !ns) throw methodNotAllowed();
     return sendJson(reply, 201, await review(deps, req, def, ns), out);
   }
+  if (def.computed === 'metrics') return serveResourceMetrics(deps.ctx, def, ns, target.name, q, format, reply);
   switch (verb) {
     case 'get':
       return getObject(ctx, def, ns, target.name!, q, format, reply);
@@ -132,7 +134,7 @@ async function resource(deps: ApiRoutesDeps, req: FastifyRequest, reply: Fastify
   }
 }
 
-/** A review kind's answer (ResourceDefinition.review): decided now, stored nowhere. */
+/** A review kind's answer (ResourceDefinition.computed): decided now, stored nowhere. */
 async function review(deps: ApiRoutesDeps, req: FastifyRequest, def: ResourceDefinition, ns: string | undefined) {
   const body = decodeObjectBody(req, deps.decodeProtobuf);
   if (isAccessReview(def)) return reviewAccess(def, ns, body);

@@ -39,9 +39,15 @@ export async function kubeletTarget(ctx: ServerContext, namespace: string, name:
   const nodesDef = ctx.registry.get('', 'v1', 'nodes')!;
   const node = (await ctx.storage(nodesDef).get(undefined, nodeName))?.obj;
   if (!node) throw notFound({ group: '', resource: 'nodes' }, nodeName);
+  const at = nodeAgentAddress(node);
+  if (!at) throw badRequest(`node ${nodeName} has no address to reach its node agent at`);
+  return { host: at.host, port: at.port, pod, container: needContainer ? pickContainer(pod, container) : '' };
+}
+
+/** Where a node's agent listens: its first address by ADDRESS_PREFERENCE, and its kubelet port. */
+export function nodeAgentAddress(node: KubeObject): { host: string; port: number } | undefined {
   const addresses: { type: string; address: string }[] = node.status?.addresses ?? [];
-  const address = ADDRESS_PREFERENCE.map((t) => addresses.find((a) => a.type === t)?.address).find(Boolean);
-  if (!address) throw badRequest(`node ${nodeName} has no address to reach its node agent at`);
-  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
-  return { host: address, port, pod, container: needContainer ? pickContainer(pod, container) : '' };
+  const host = ADDRESS_PREFERENCE.map((t) => addresses.find((a) => a.type === t)?.address).find(Boolean);
+  if (!host) return undefined;
+  return { host, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250 };
 }

@@ -47,6 +47,8 @@ export interface NodeAgentOptions {
   leaseRenewMs?: number;
   nodeStatusUpdateMs?: number;
   nodeStatusReportMs?: number;
+  /** How often the CPU and memory of pods are sampled for /stats/summary (`kubectl top`); the CPU window. */
+  resourceSampleMs?: number;
   /** The runtime relist period (the kubelet's PLEG), and the resync period of every pod. */
   relistMs?: number;
   resyncMs?: number;
@@ -100,6 +102,7 @@ export function resolveOptions(o: NodeAgentOptions): ResolvedOptions {
     leaseRenewMs: o.leaseRenewMs ?? 10_000,
     nodeStatusUpdateMs: o.nodeStatusUpdateMs ?? 10_000,
     nodeStatusReportMs: o.nodeStatusReportMs ?? 5 * 60_000,
+    resourceSampleMs: o.resourceSampleMs ?? 10_000,
     relistMs: o.relistMs ?? 1000,
     resyncMs: o.resyncMs ?? 60_000,
     eviction: { ...resolveEvictionConfig(o.eviction), stats: o.eviction?.stats },

@@ -28,6 +28,8 @@ import { PodManager } from './pods/pod-manager.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { KubeletMetrics } from './server/metrics.js';
 import { startKubeletServer } from './server/kubelet-server.js';
+import { ResourceUsageSampler } from './stats/resource-usage-sampler.js';
+import { statsSummary } from './stats/stats-summary.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 
 export interface NodeAgent {
@@ -74,12 +76,21 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   cleanup.push(() => client.close());
   const api = new KubeApi({ client, cluster, nodeName: o.nodeName, logger });
 
+  const usage = new ResourceUsageSampler(cri, o.resourceSampleMs);
+  usage.start();
+  cleanup.push(() => usage.stop());
+  const startedAt = new Date().toISOString();
   const server = await startKubeletServer({
     address: o.address,
     port: o.port,
     cri,
     pods: { pod: (ns, name) => api.pod(ns, name), list: () => api.pods.indexer.list() },
     metrics,
+    summary: async () => {
+      // A request long after the last sample (the timer is late, or the agent just started) samples now.
+      if (!usage.latest().length || Date.now() - usage.latest()[0]!.at > 2 * o.resourceSampleMs) await usage.sample();
+      return statsSummary(o.nodeName, startedAt, api.pods.indexer.list(), usage.latest());
+    },
     logger: logger.child({ component: 'kubelet-server' }),
     tls: input.tls,
   }).catch(fail);

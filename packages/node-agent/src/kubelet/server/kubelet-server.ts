@@ -1,7 +1,7 @@
 /**
  * The node agent's own HTTP endpoint (port 10250 by default), with the kubelet's paths:
  *
- *   GET /healthz, /metrics, /pods
+ *   GET /healthz, /metrics, /pods, /stats/summary (CPU and memory of pods and containers, for metrics.k8s.io)
  *   GET /containerLogs/{namespace}/{pod}/{container}?follow=&tailLines=&previous=&timestamps=&...
  *   upgrade /exec/{namespace}/{pod}/{container}?command=..&input=1&output=1&error=1&tty=1   (WebSocket)
  *   upgrade /attach/{namespace}/{pod}/{container}?input=1&output=1&error=1&tty=1           (WebSocket)
@@ -29,6 +29,8 @@ export interface KubeletServerOptions {
   cri: CriClient;
   pods: PodLookup & { list(): any[] };
   metrics: KubeletMetrics;
+  /** The Summary API document; /stats/summary answers 404 without it. */
+  summary?: () => Promise<unknown>;
   logger: Logger;
   tls?: { key: Buffer | string; cert: Buffer | string };
 }
@@ -66,6 +68,8 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(options.metrics.render());
     } else if (url.pathname === '/pods' || url.pathname === '/pods/') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: pods.list() }));
+    } else if (url.pathname === '/stats/summary' && options.summary) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await options.summary()));
     } else if (parts[0] === 'containerLogs' && parts.length === 4) {
       await serveContainerLogs(cri, pods, parts.slice(1), url.searchParams, req, res);
     } else if (['exec', 'attach', 'portForward'].includes(parts[0] ?? '')) {
