@@ -9,6 +9,7 @@
  * does not exist.
  */
 import { badRequest, invalid, isPlainObject, type KubeObject, type ResourceDefinition, type StatusCause } from '@skiff/api';
+import { answerMetadata, reviewRequest } from './review-request.js';
 
 /** What the server's authorizer decides for any attributes: allow (see the file comment). */
 const DECISION = { allowed: true } as const;
@@ -33,11 +34,7 @@ function attributeCauses(spec: Record<string, any>): StatusCause[] {
 }
 
 function reviewBody(def: ResourceDefinition, body: unknown): KubeObject & { spec: Record<string, any> } {
-  if (!isPlainObject(body)) throw badRequest(`expected a ${def.kind} object`);
-  const obj = body as KubeObject;
-  if (obj.kind !== undefined && obj.kind !== def.kind) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): kind "${String(obj.kind)}"`);
-  }
+  const obj = reviewRequest(def, body);
   const spec = obj.spec ?? {};
   if (!isPlainObject(spec)) throw invalid(def.kind, def.group, '', [invalidValue('spec', spec, 'must be an object')]);
   return { ...obj, spec: spec as Record<string, any> };
@@ -45,8 +42,7 @@ function reviewBody(def: ResourceDefinition, body: unknown): KubeObject & { spec
 
 /** The request echoed back with its status, as the real server answers a review (nothing is stored). */
 function answered(def: ResourceDefinition, obj: KubeObject, spec: Record<string, any>, status: unknown): KubeObject {
-  const metadata = isPlainObject(obj.metadata) ? { ...obj.metadata } : {};
-  return { kind: def.kind, apiVersion: `${def.group}/${def.version}`, metadata: { ...metadata, creationTimestamp: null as unknown as string }, spec, status } as KubeObject;
+  return { kind: def.kind, apiVersion: `${def.group}/${def.version}`, metadata: answerMetadata(obj), spec, status } as KubeObject;
 }
 
 /**

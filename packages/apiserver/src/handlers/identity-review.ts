@@ -5,27 +5,15 @@
 import { badRequest, isPlainObject, type KubeObject, type ResourceDefinition } from '@skiff/api';
 import type { UserInfo } from '../pipeline/stages.js';
 import type { ServerContext } from '../rest/server-context.js';
+import { answerMetadata, reviewRequest } from './review-request.js';
 import { DEFAULT_AUDIENCE, type TokenIssuer } from './token-request.js';
-
-function requestOf(def: ResourceDefinition, body: unknown): KubeObject {
-  if (!isPlainObject(body)) throw badRequest(`expected a ${def.kind} object`);
-  const obj = body as KubeObject;
-  if (obj.kind !== undefined && obj.kind !== def.kind) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): kind "${String(obj.kind)}"`);
-  }
-  return obj;
-}
-
-function metadataOf(obj: KubeObject): KubeObject['metadata'] {
-  return { ...(isPlainObject(obj.metadata) ? obj.metadata : {}), creationTimestamp: null as unknown as string };
-}
 
 /** POST of a SelfSubjectReview: the user the server took the request to be from. */
 export function reviewSelf(def: ResourceDefinition, user: UserInfo, body: unknown): KubeObject {
-  const obj = requestOf(def, body);
+  const obj = reviewRequest(def, body);
   const userInfo: Record<string, unknown> = { username: user.username, groups: [...user.groups] };
   if (user.uid) userInfo.uid = user.uid;
-  return { kind: def.kind, apiVersion: `${def.group}/${def.version}`, metadata: metadataOf(obj), status: { userInfo } } as KubeObject;
+  return { kind: def.kind, apiVersion: `${def.group}/${def.version}`, metadata: answerMetadata(obj), status: { userInfo } } as KubeObject;
 }
 
 interface TokenVerdict {
@@ -66,7 +54,7 @@ async function verdictFor(ctx: ServerContext, issuer: TokenIssuer, token: string
 
 /** POST of a TokenReview: whether spec.token is a live service account token of this server, and whose. */
 export async function reviewToken(ctx: ServerContext, issuer: TokenIssuer, def: ResourceDefinition, body: unknown): Promise<KubeObject> {
-  const obj = requestOf(def, body);
+  const obj = reviewRequest(def, body);
   const spec = isPlainObject(obj.spec) ? obj.spec : {};
   if (typeof spec.token !== 'string' || !spec.token) throw badRequest('token is required for TokenReview in authentication');
   if (spec.audiences !== undefined && spec.audiences !== null && (!Array.isArray(spec.audiences) || spec.audiences.some((a: unknown) => typeof a !== 'string'))) {
@@ -74,5 +62,5 @@ export async function reviewToken(ctx: ServerContext, issuer: TokenIssuer, def: 
   }
   const wanted: string[] = spec.audiences?.length ? spec.audiences : [DEFAULT_AUDIENCE];
   const status = await verdictFor(ctx, issuer, spec.token, wanted);
-  return { kind: def.kind, apiVersion: `${def.group}/${def.version}`, metadata: metadataOf(obj), spec, status } as KubeObject;
+  return { kind: def.kind, apiVersion: `${def.group}/${def.version}`, metadata: answerMetadata(obj), spec, status } as KubeObject;
 }

@@ -7,12 +7,6 @@
  */
 import type { ContainerUsageSample } from './resource-usage-sampler.js';
 
-interface Usage {
-  time: string;
-  usageNanoCores?: number;
-  workingSetBytes?: number;
-}
-
 function cpu(time: string, nanoCores: number | undefined) {
   return nanoCores === undefined ? { time } : { time, usageNanoCores: nanoCores };
 }
@@ -46,14 +40,13 @@ export function statsSummary(nodeName: string, startTime: string, pods: readonly
         memory: memory(time, sum(own.map((c) => c.memoryWorkingSetBytes))),
       };
     });
-  const all = podStats.flatMap((p) => [p.cpu as Usage]);
-  const mem = podStats.flatMap((p) => [p.memory as Usage]);
   return {
     node: {
       nodeName,
       startTime,
-      cpu: cpu(at, podStats.length ? sum(all.map((u) => u.usageNanoCores)) : 0),
-      memory: memory(at, podStats.length ? sum(mem.map((u) => u.workingSetBytes)) : 0),
+      // What is known so far: a container seen once has no CPU rate yet.
+      cpu: cpu(at, samples.reduce((a, c) => a + (c.cpuNanoCores ?? 0), 0)),
+      memory: memory(at, samples.reduce((a, c) => a + (c.memoryWorkingSetBytes ?? 0), 0)),
     },
     pods: podStats,
   };
