@@ -5,7 +5,9 @@
  *
  * Every node is asked at once, and the answer is whatever arrived within FETCH_BUDGET_MS: a node that has no agent
  * (simulated nodes) or does not answer in time is left out, as metrics-server leaves out nodes it cannot scrape,
- * and kubectl prints it as <unknown>. Label selectors filter both kinds; field selectors are refused.
+ * and kubectl prints it as <unknown>. A pod whose containers do not all have a CPU figure yet (an agent needs two
+ * samples for a rate) is left out too, as metrics-server leaves it out. Label selectors filter both kinds; field
+ * selectors are refused.
  */
 import http from 'node:http';
 import { badRequest, notFound, type KubeObject, type ResourceDefinition } from '@skiff/api';
@@ -19,12 +21,12 @@ import { buildTable, type Column } from '../tables/table.js';
 import { buildFilter } from './list-filter.js';
 
 const FETCH_BUDGET_MS = 3000;
-/** The window the node agents' CPU figures are averaged over (their sampling interval). */
-const WINDOW = '10s';
 
 interface UsageFigures {
   time?: string;
   usageNanoCores?: number;
+  /** What usageNanoCores is averaged over (the agent's sampling window). */
+  windowSeconds?: number;
   workingSetBytes?: number;
 }
 
@@ -77,6 +79,7 @@ async function summaries(ctx: ServerContext, wanted: (node: KubeObject) => boole
   return out;
 }
 
+const windowOf = (cpu: UsageFigures | undefined) => `${cpu?.windowSeconds ?? 0}s`;
 const cpuQuantity = (nanoCores: number | undefined) => `${Math.max(0, Math.round(nanoCores ?? 0))}n`;
 const memoryQuantity = (bytes: number | undefined) => `${Math.max(0, Math.round((bytes ?? 0) / 1024))}Ki`;
 
@@ -87,7 +90,7 @@ function nodeMetrics(node: KubeObject, s: Summary): KubeObject {
     apiVersion: 'metrics.k8s.io/v1beta1',
     metadata: { name: node.metadata.name, creationTimestamp: new Date().toISOString(), labels: node.metadata.labels ?? {} },
     timestamp: time,
-    window: WINDOW,
+    window: windowOf(s.node?.cpu),
     usage: { cpu: cpuQuantity(s.node?.cpu?.usageNanoCores), memory: memoryQuantity(s.node?.memory?.workingSetBytes) },
   } as KubeObject;
 }
@@ -98,7 +101,7 @@ function podMetrics(pod: KubeObject, stats: NonNullable<Summary['pods']>[number]
     apiVersion: 'metrics.k8s.io/v1beta1',
     metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: new Date().toISOString(), labels: pod.metadata.labels ?? {} },
     timestamp: stats.cpu?.time ?? new Date().toISOString(),
-    window: WINDOW,
+    window: windowOf(stats.cpu),
     containers: (stats.containers ?? []).map((c) => ({ name: c.name, usage: { cpu: cpuQuantity(c.cpu?.usageNanoCores), memory: memoryQuantity(c.memory?.workingSetBytes) } })),
   } as KubeObject;
 }
@@ -120,7 +123,7 @@ async function collect(ctx: ServerContext, def: ResourceDefinition, ns: string |
   const out: KubeObject[] = [];
   for (const pod of pods) {
     const stats = byNode.get(pod.spec.nodeName)?.summary.pods?.find((p) => p.podRef.namespace === pod.metadata.namespace && p.podRef.name === pod.metadata.name);
-    if (stats) out.push(podMetrics(pod, stats));
+    if (stats && (stats.containers ?? []).every((c) => c.cpu?.usageNanoCores !== undefined)) out.push(podMetrics(pod, stats));
   }
   return out.sort((a, b) => (`${a.metadata.namespace}/${a.metadata.name}` < `${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1));
 }

@@ -37,7 +37,7 @@ describe('ResourceUsageSampler', () => {
     // 0.5 s of CPU over 2 s: a quarter of a core
     rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 5.5e9, atNs: 102e9, ws: 5 << 20 });
     await s.sample();
-    expect(s.latest()[0]).toMatchObject({ cpuNanoCores: 250_000_000, memoryWorkingSetBytes: 5 << 20 });
+    expect(s.latest()[0]).toMatchObject({ cpuNanoCores: 250_000_000, cpuWindowMs: 2000, memoryWorkingSetBytes: 5 << 20 });
     // a restarted container (CPU time going back) starts a new window instead of a negative rate
     rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 1e9, atNs: 104e9, ws: 5 << 20 });
     await s.sample();
@@ -56,8 +56,8 @@ describe('ResourceUsageSampler', () => {
     const pods = [{ metadata: { name: 'web', namespace: 'default', uid: 'uid-web' }, status: { startTime: '2026-01-01T00:00:00Z' } }, { metadata: { name: 'gone', namespace: 'default', uid: 'uid-gone' } }];
     const summary = statsSummary('n1', '2026-01-01T00:00:00Z', pods, s.latest()) as any;
     expect(summary.pods).toHaveLength(1);
-    expect(summary.pods[0]).toMatchObject({ podRef: { name: 'web' }, cpu: { usageNanoCores: 1.5e9 }, memory: { workingSetBytes: 4000 } });
+    expect(summary.pods[0]).toMatchObject({ podRef: { name: 'web' }, cpu: { usageNanoCores: 1.5e9, windowSeconds: 1 }, memory: { workingSetBytes: 4000 } });
     expect(summary.pods[0].containers.map((c: any) => c.name)).toEqual(['app', 'side']);
-    expect(summary.node).toMatchObject({ nodeName: 'n1', cpu: { usageNanoCores: 1.5e9 }, memory: { workingSetBytes: 4000 } });
+    expect(summary.node).toMatchObject({ nodeName: 'n1', cpu: { usageNanoCores: 1.5e9, windowSeconds: 1 }, memory: { workingSetBytes: 4000 } });
   });
 });

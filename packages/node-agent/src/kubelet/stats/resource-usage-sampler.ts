@@ -16,6 +16,8 @@ export interface ContainerUsageSample {
   at: number;
   /** Average over the window to the previous sample; undefined until there is one. */
   cpuNanoCores?: number;
+  /** The window cpuNanoCores is averaged over, ms. */
+  cpuWindowMs?: number;
   memoryWorkingSetBytes?: number;
 }
 
@@ -74,7 +76,10 @@ export class ResourceUsageSampler {
       const atNs = s.cpu?.timestamp;
       if (usageNs !== undefined && atNs) {
         const prev = this.previous.get(id);
-        if (prev && atNs > prev.atNs && usageNs >= prev.usageNs) sample.cpuNanoCores = Math.round(((usageNs - prev.usageNs) / (atNs - prev.atNs)) * 1e9);
+        if (prev && atNs > prev.atNs && usageNs >= prev.usageNs) {
+          sample.cpuNanoCores = Math.round(((usageNs - prev.usageNs) / (atNs - prev.atNs)) * 1e9);
+          sample.cpuWindowMs = (atNs - prev.atNs) / 1e6;
+        }
         this.previous.set(id, { atNs, usageNs });
       }
       const ws = s.memory?.workingSetBytes?.value;

@@ -2,14 +2,17 @@
  * The kubelet's Summary API document (GET /stats/summary): per pod and container, CPU (nano-cores over the last
  * sample window) and memory working set, from ResourceUsageSampler.
  *
- * The node's own figures are the sum of its pods'. Every Skiff node of a cluster shares one host, so the host's
+ * Each CPU figure carries `windowSeconds`, the window it is averaged over (a Skiff addition to the Summary API: the
+ * metrics API reports it as the window). The node's own figures are the sum of its pods'. Every Skiff node of a cluster shares one host, so the host's
  * totals would count each node's neighbours too; a node's pods are what it runs.
  */
 import type { ContainerUsageSample } from './resource-usage-sampler.js';
 
-function cpu(time: string, nanoCores: number | undefined) {
-  return nanoCores === undefined ? { time } : { time, usageNanoCores: nanoCores };
+function cpu(time: string, nanoCores: number | undefined, windowMs: number | undefined) {
+  return nanoCores === undefined ? { time } : { time, usageNanoCores: nanoCores, windowSeconds: Math.round((windowMs ?? 0) / 1000) };
 }
+
+const longestWindow = (samples: readonly ContainerUsageSample[]) => Math.max(0, ...samples.map((s) => s.cpuWindowMs ?? 0));
 
 function memory(time: string, bytes: number | undefined) {
   return bytes === undefined ? { time } : { time, workingSetBytes: bytes };
@@ -35,8 +38,8 @@ export function statsSummary(nodeName: string, startTime: string, pods: readonly
       return {
         podRef: { name: p.metadata.name, namespace: p.metadata.namespace, uid: p.metadata.uid },
         startTime: p.status?.startTime ?? time,
-        containers: own.map((c) => ({ name: c.container, cpu: cpu(time, c.cpuNanoCores), memory: memory(time, c.memoryWorkingSetBytes) })),
-        cpu: cpu(time, sum(own.map((c) => c.cpuNanoCores))),
+        containers: own.map((c) => ({ name: c.container, cpu: cpu(time, c.cpuNanoCores, c.cpuWindowMs), memory: memory(time, c.memoryWorkingSetBytes) })),
+        cpu: cpu(time, sum(own.map((c) => c.cpuNanoCores)), longestWindow(own)),
         memory: memory(time, sum(own.map((c) => c.memoryWorkingSetBytes))),
       };
     });
@@ -45,7 +48,7 @@ export function statsSummary(nodeName: string, startTime: string, pods: readonly
       nodeName,
       startTime,
       // What is known so far: a container seen once has no CPU rate yet.
-      cpu: cpu(at, samples.reduce((a, c) => a + (c.cpuNanoCores ?? 0), 0)),
+      cpu: cpu(at, samples.reduce((a, c) => a + (c.cpuNanoCores ?? 0), 0), longestWindow(samples)),
       memory: memory(at, samples.reduce((a, c) => a + (c.memoryWorkingSetBytes ?? 0), 0)),
     },
     pods: podStats,
