@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     fileParallelism: false,
+    globalSetup: ['./test-util/global-setup.ts'],
   },
 });

@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 90_000,
     pool: 'forks',
     fileParallelism: false,
+    globalSetup: ['./test-util/global-setup.ts'],
   },
 });

@@ -79,7 +79,18 @@ async function summaries(ctx: ServerContext, wanted: (node: KubeObject) => boole
   return out;
 }
 
-const windowOf = (cpu: UsageFigures | undefined) => `${cpu?.windowSeconds ?? 0}s`;
+/** Go's time.Duration text at millisecond precision, as metav1.Duration serializes it ("10.013s", "500ms", "1m0s"). */
+export function goDurationText(seconds: number): string {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = `${(ms % 60_000) / 1000}s`;
+  return h ? `${h}h${m}m${s}` : m ? `${m}m${s}` : s;
+}
+
+const windowOf = (cpu: UsageFigures | undefined) => goDurationText(cpu?.windowSeconds ?? 0);
 const cpuQuantity = (nanoCores: number | undefined) => `${Math.max(0, Math.round(nanoCores ?? 0))}n`;
 const memoryQuantity = (bytes: number | undefined) => `${Math.max(0, Math.round((bytes ?? 0) / 1024))}Ki`;
 

@@ -30,7 +30,7 @@ describe('ResourceUsageSampler', () => {
   it('reports CPU as the rate between two samples of a container, and memory from the first', async () => {
     const rt = runtime();
     rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 5e9, atNs: 100e9, ws: 4 << 20 });
-    const s = new ResourceUsageSampler(rt.cri as never, 60_000);
+    const s = new ResourceUsageSampler(rt.cri as never, 2000);
     await s.sample();
     expect(s.latest()).toEqual([expect.objectContaining({ container: 'app', memoryWorkingSetBytes: 4 << 20 })]);
     expect(s.latest()[0]!.cpuNanoCores).toBeUndefined();
@@ -44,11 +44,33 @@ describe('ResourceUsageSampler', () => {
     expect(s.latest()[0]!.cpuNanoCores).toBeUndefined();
   });
 
+  it('keeps the last rate when a sample comes less than half an interval after the previous one', async () => {
+    const rt = runtime();
+    rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 0, atNs: 10e9, ws: 1 });
+    const s = new ResourceUsageSampler(rt.cri as never, 2000);
+    await s.sample();
+    // too soon for a first rate: none yet, and the window still starts at 10 s
+    rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 0.2e9, atNs: 10.2e9, ws: 1 });
+    await s.sample();
+    expect(s.latest()[0]!.cpuNanoCores).toBeUndefined();
+    rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 1e9, atNs: 12e9, ws: 1 });
+    await s.sample();
+    expect(s.latest()[0]).toMatchObject({ cpuNanoCores: 500_000_000, cpuWindowMs: 2000 });
+    // 100 ms later, all of it busy: a rate over that would read a whole core; the 2 s one stands
+    rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 1.1e9, atNs: 12.1e9, ws: 1 });
+    await s.sample();
+    expect(s.latest()[0]).toMatchObject({ cpuNanoCores: 500_000_000, cpuWindowMs: 2000 });
+    // the next window runs from 12 s, not from 12.1 s
+    rt.containers.set('c1', { pod: 'web', name: 'app', cpuNs: 1.3e9, atNs: 14e9, ws: 1 });
+    await s.sample();
+    expect(s.latest()[0]).toMatchObject({ cpuNanoCores: 150_000_000, cpuWindowMs: 2000 });
+  });
+
   it('summarises pods and sums the node from them', async () => {
     const rt = runtime();
     rt.containers.set('a', { pod: 'web', name: 'app', cpuNs: 0, atNs: 1e9, ws: 1000 });
     rt.containers.set('b', { pod: 'web', name: 'side', cpuNs: 0, atNs: 1e9, ws: 3000 });
-    const s = new ResourceUsageSampler(rt.cri as never, 60_000);
+    const s = new ResourceUsageSampler(rt.cri as never, 2000);
     await s.sample();
     rt.containers.set('a', { pod: 'web', name: 'app', cpuNs: 1e9, atNs: 2e9, ws: 1000 });
     rt.containers.set('b', { pod: 'web', name: 'side', cpuNs: 0.5e9, atNs: 2e9, ws: 3000 });

@@ -24,6 +24,9 @@ export interface ContainerUsageSample {
 interface CpuPoint {
   atNs: number;
   usageNs: number;
+  /** The rate last measured up to this point, carried over by samples that come too soon after it. */
+  nanoCores?: number;
+  windowMs?: number;
 }
 
 export class ResourceUsageSampler {
@@ -76,11 +79,21 @@ export class ResourceUsageSampler {
       const atNs = s.cpu?.timestamp;
       if (usageNs !== undefined && atNs) {
         const prev = this.previous.get(id);
-        if (prev && atNs > prev.atNs && usageNs >= prev.usageNs) {
-          sample.cpuNanoCores = Math.round(((usageNs - prev.usageNs) / (atNs - prev.atNs)) * 1e9);
-          sample.cpuWindowMs = (atNs - prev.atNs) / 1e6;
+        if (prev && atNs > prev.atNs && usageNs >= prev.usageNs && (atNs - prev.atNs) / 1e6 < this.intervalMs / 2) {
+          // An on-demand sample right after a timed one: a rate over a few ms is noise, so the last one stands and
+          // the next window still starts at the older point.
+          if (prev.nanoCores !== undefined) {
+            sample.cpuNanoCores = prev.nanoCores;
+            sample.cpuWindowMs = prev.windowMs;
+          }
+        } else {
+          const point: CpuPoint = { atNs, usageNs };
+          if (prev && atNs > prev.atNs && usageNs >= prev.usageNs) {
+            point.nanoCores = sample.cpuNanoCores = Math.round(((usageNs - prev.usageNs) / (atNs - prev.atNs)) * 1e9);
+            point.windowMs = sample.cpuWindowMs = (atNs - prev.atNs) / 1e6;
+          }
+          this.previous.set(id, point);
         }
-        this.previous.set(id, { atNs, usageNs });
       }
       const ws = s.memory?.workingSetBytes?.value;
       if (ws !== undefined) sample.memoryWorkingSetBytes = ws;

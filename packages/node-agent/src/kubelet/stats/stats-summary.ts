@@ -9,7 +9,7 @@
 import type { ContainerUsageSample } from './resource-usage-sampler.js';
 
 function cpu(time: string, nanoCores: number | undefined, windowMs: number | undefined) {
-  return nanoCores === undefined ? { time } : { time, usageNanoCores: nanoCores, windowSeconds: Math.round((windowMs ?? 0) / 1000) };
+  return nanoCores === undefined ? { time } : { time, usageNanoCores: nanoCores, windowSeconds: Math.round(windowMs ?? 0) / 1000 };
 }
 
 const longestWindow = (samples: readonly ContainerUsageSample[]) => Math.max(0, ...samples.map((s) => s.cpuWindowMs ?? 0));
