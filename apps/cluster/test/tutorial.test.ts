@@ -324,6 +324,32 @@ describe.skipIf(!root || !haveRunc || !wholeCluster)('the Kubernetes basics tuto
     await eventually(async () => ((await kubectl.ok(['get', 'node', lost])).match(new RegExp(`${lost}\\s+Ready`)) ? true : undefined), `${lost} to be Ready again`, 180_000);
   });
 
+  it('HorizontalPodAutoscaler walkthrough: a busy Deployment is scaled up to its maximum by CPU utilization', async () => {
+    // Each pod asks for 50m and is held to 100m while it spins (bounded to 5 minutes): about 200% of its request.
+    const spin = 'end=$(( $(date +%s) + 300 )); while [ $(date +%s) -lt $end ]; do :; done; exec sleep 3600';
+    await kubectl.ok(['create', 'deployment', 'spinner', '--image=busybox', '--', 'sh', '-c', spin]);
+    await kubectl.ok(['set', 'resources', 'deployment/spinner', '--requests=cpu=50m', '--limits=cpu=100m']);
+    await kubectl.ok(['rollout', 'status', 'deployment/spinner', '--timeout=180s']);
+    expect((await kubectl.ok(['autoscale', 'deployment', 'spinner', '--cpu-percent=50', '--min=1', '--max=3'])).trim()).toBe('horizontalpodautoscaler.autoscaling/spinner autoscaled');
+    try {
+      const row = await eventually(async () => {
+        const line = (await kubectl.ok(['get', 'hpa', 'spinner', '--no-headers'])).trim();
+        return /\s3\s+\S+$/.test(line) ? line : undefined;
+      }, 'the autoscaler to report 3 replicas', 240_000);
+      const [, reference, , targets, min, max] = row.split(/\s+/);
+      expect(reference).toBe('Deployment/spinner');
+      expect(Number(targets!.split('%')[0])).toBeGreaterThan(50);
+      expect([min, max]).toEqual(['1', '3']);
+      expect((await kubectl.json(['get', 'deployment', 'spinner'])).spec.replicas).toBe(3);
+      const described = await kubectl.ok(['describe', 'hpa', 'spinner']);
+      expect(described).toMatch(/SuccessfulRescale\s+.*New size: 3; reason: cpu resource utilization \(percentage of request\) above target/);
+      expect(described).toMatch(/ScalingLimited\s+True\s+TooManyReplicas/);
+    } finally {
+      await kubectl.run(['delete', 'hpa', 'spinner']);
+      await kubectl.run(['delete', 'deployment', 'spinner']);
+    }
+  });
+
   it('delete with cascade removes the Deployment, its ReplicaSets and its pods', async () => {
     expect(await kubectl.ok(['delete', 'deployment', 'web', '--cascade=foreground'])).toContain('deployment.apps "web" deleted');
     await eventually(async () => {

@@ -14,5 +14,6 @@ export { validateObject, validateObjectUpdate, checkName } from './validation/va
 export { isValidCronSchedule } from './validation/workloads.js';
 export { HIGHEST_USER_DEFINABLE_PRIORITY, PREEMPTION_POLICIES, SYSTEM_PRIORITY_CLASSES, SYSTEM_PRIORITY_CLASS_PREFIX } from './validation/scheduling.js';
 export { applyDefaults } from './defaults/apply-defaults.js';
+export { DEFAULT_CPU_UTILIZATION, defaultHorizontalPodAutoscalerV2, defaultScaleDownRules, defaultScaleUpRules } from './defaults/autoscaling.js';
 export { defaultPullPolicy, initialPodStatus, podQosClass } from './defaults/pod.js';
 export { generateJobSelector } from './defaults/workloads.js';

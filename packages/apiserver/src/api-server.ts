@@ -115,13 +115,14 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
       return s;
     },
     cache(def) {
-      // Keyed by group as well: events.k8s.io Events have a cache of their own, of the core Events converted (storage-conversion.ts).
-      return caches.get(`${def.group}/${def.resource}`)!;
+      // Keyed by group and version as well: events.k8s.io Events and autoscaling/v1 HPAs have caches of their own,
+      // of the stored form converted (storage-conversion.ts).
+      return caches.get(`${def.group}/${def.version}/${def.resource}`)!;
     },
   };
   for (const def of registry.all) {
     if (def.computed) continue;
-    caches.set(`${def.group}/${def.resource}`, new WatchCache(def, store, { capacity: options.watchCacheSize ?? 10_000, logger: app.log }));
+    caches.set(`${def.group}/${def.version}/${def.resource}`, new WatchCache(def, store, { capacity: options.watchCacheSize ?? 10_000, logger: app.log }));
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
   metrics.watchers = () => [...caches.values()].reduce((n, c) => n + c.watcherCount, 0);

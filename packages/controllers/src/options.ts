@@ -22,6 +22,7 @@ export const CONTROLLER_NAMES = [
   'serviceaccount',
   'ttl-after-finished',
   'disruption',
+  'horizontalpodautoscaling',
 ] as const;
 
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
@@ -52,6 +53,19 @@ export interface NodeLifecycleSettings {
   nodeCidrMaskSize?: number;
 }
 
+export interface HorizontalPodAutoscalerSettings {
+  /** How often every HPA is reconciled (default 15 s). */
+  syncPeriodMs?: number;
+  /** Usage ratios within 1 +/- tolerance change nothing (default 0.1). */
+  tolerance?: number;
+  /** The scale-down stabilization window of an HPA whose behavior gives none (default 5 min). */
+  downscaleStabilizationMs?: number;
+  /** For this long after a pod starts, its CPU figure counts only once measured after it became Ready (default 5 min). */
+  cpuInitializationPeriodMs?: number;
+  /** A pod not Ready whose readiness changed within this long of its start is taken as never ready (default 30 s). */
+  initialReadinessDelayMs?: number;
+}
+
 export interface ControllerManagerOptions {
   /** How to reach the API server: a cluster config, or a kubeconfig path (default: $KUBECONFIG or ~/.kube/config). */
   cluster?: ClusterConfig;
@@ -75,6 +89,7 @@ export interface ControllerManagerOptions {
   /** A Job waits this long after a pod failure before replacing it, doubling per failure up to jobBackoffMaxMs (10 s / 6 min). */
   jobBackoffBaseMs?: number;
   jobBackoffMaxMs?: number;
+  horizontalPodAutoscaler?: HorizontalPodAutoscalerSettings;
   /** Garbage collector: resources it does not track, as 'group/resource' ('/events' is core). */
   gcIgnoredResources?: string[];
   /** Write events (default true). */
@@ -97,6 +112,7 @@ export interface ResolvedOptions {
   burstReplicas: number;
   jobBackoffBaseMs: number;
   jobBackoffMaxMs: number;
+  horizontalPodAutoscaler: Required<HorizontalPodAutoscalerSettings>;
   gcIgnoredResources: Set<string>;
   events: boolean;
 }
@@ -117,7 +133,14 @@ const DEFAULT_WORKERS: Record<ControllerName, number> = {
   serviceaccount: 5,
   'ttl-after-finished': 5,
   disruption: 2,
+  horizontalpodautoscaling: 5,
 };
+
+function nonNegative(name: string, v: number | undefined, fallback: number): number {
+  const n = v ?? fallback;
+  if (!(n >= 0) || !Number.isFinite(n)) throw new ControllerError('BadOptions', `${name} must be zero or more, got ${v}`);
+  return n;
+}
 
 function positive(name: string, v: number | undefined, fallback: number): number {
   const n = v ?? fallback;
@@ -131,6 +154,7 @@ export function resolveOptions(o: ControllerManagerOptions, identity: string): R
   const workers = { ...DEFAULT_WORKERS };
   for (const [k, v] of Object.entries(o.workers ?? {})) workers[k as ControllerName] = positive(`workers.${k}`, v, 1);
   const nl = o.nodeLifecycle ?? {};
+  const hpa = o.horizontalPodAutoscaler ?? {};
   const le = o.leaderElection;
   const leaderElection =
     le === false
@@ -165,6 +189,13 @@ export function resolveOptions(o: ControllerManagerOptions, identity: string): R
     burstReplicas: positive('burstReplicas', o.burstReplicas, 500),
     jobBackoffBaseMs: positive('jobBackoffBaseMs', o.jobBackoffBaseMs, 10_000),
     jobBackoffMaxMs: positive('jobBackoffMaxMs', o.jobBackoffMaxMs, 360_000),
+    horizontalPodAutoscaler: {
+      syncPeriodMs: positive('horizontalPodAutoscaler.syncPeriodMs', hpa.syncPeriodMs, 15_000),
+      tolerance: nonNegative('horizontalPodAutoscaler.tolerance', hpa.tolerance, 0.1),
+      downscaleStabilizationMs: nonNegative('horizontalPodAutoscaler.downscaleStabilizationMs', hpa.downscaleStabilizationMs, 300_000),
+      cpuInitializationPeriodMs: nonNegative('horizontalPodAutoscaler.cpuInitializationPeriodMs', hpa.cpuInitializationPeriodMs, 300_000),
+      initialReadinessDelayMs: nonNegative('horizontalPodAutoscaler.initialReadinessDelayMs', hpa.initialReadinessDelayMs, 30_000),
+    },
     gcIgnoredResources: new Set(o.gcIgnoredResources ?? ['/events', 'events.k8s.io/events']),
     events: o.events ?? true,
   };

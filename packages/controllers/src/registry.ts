@@ -9,6 +9,7 @@ import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpointslice/endpoints-controller.js';
 import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
+import { HorizontalPodAutoscalerController } from './horizontal-pod-autoscaler/hpa-controller.js';
 import { JobController } from './job/job-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { NodeIpamController } from './node-lifecycle/node-ipam-controller.js';
@@ -34,4 +35,5 @@ export const controllerFactories: Partial<Record<ControllerName, (ctx: Controlle
   'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
   disruption: (ctx) => new DisruptionController(ctx),
+  horizontalpodautoscaling: (ctx) => new HorizontalPodAutoscalerController(ctx),
 };

@@ -104,6 +104,8 @@ export const builtinResources: ResourceDefinition[] = [
   define({ group: '', version: 'v1', resource: 'limitranges', kind: 'LimitRange', shortNames: ['limits'] }),
   define({ group: '', version: 'v1', resource: 'podtemplates', kind: 'PodTemplate' }),
   define({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], sub: ['status'] }),
+  // The same objects in the older form (kubectl autoscale writes this one): stored as v2, converted on the way.
+  define({ group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], sub: ['status'] }),
   define({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'], sub: ['status'] }),
   define({ group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', shortNames: ['ing'], sub: ['status'] }),
   define({ group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', kind: 'IngressClass', namespaced: false }),

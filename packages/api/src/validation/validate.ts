@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from '../object.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
+import { horizontalPodAutoscalerV1Validator, horizontalPodAutoscalerV2Validator } from './autoscaling.js';
 import { eventsV1Validator, endpointSliceValidator, leaseValidator } from './coordination.js';
 import { priorityClassValidator } from './scheduling.js';
 import {
@@ -49,10 +50,13 @@ const validators: Record<string, KindValidator> = {
   'discovery.k8s.io/endpointslices': endpointSliceValidator,
   'events.k8s.io/events': eventsV1Validator,
   'scheduling.k8s.io/priorityclasses': priorityClassValidator,
+  // Served in two forms; keyed by version too (the versioned key is looked up first).
+  'autoscaling/v2/horizontalpodautoscalers': horizontalPodAutoscalerV2Validator,
+  'autoscaling/v1/horizontalpodautoscalers': horizontalPodAutoscalerV1Validator,
 };
 
 function validatorOf(def: ResourceDefinition): KindValidator {
-  return validators[`${def.group}/${def.resource}`] ?? {};
+  return validators[`${def.group}/${def.version}/${def.resource}`] ?? validators[`${def.group}/${def.resource}`] ?? {};
 }
 
 function collect(def: ResourceDefinition, obj: KubeObject): FieldErrors {

@@ -26,7 +26,8 @@ const KEEP_ZERO = new Set([
   'ttlSecondsAfterFinished', 'manualSelector', 'controller', 'blockOwnerDeletion', 'optional', 'defaultMode', 'mode',
   'backoffLimitPerIndex', 'maxFailedIndexes', 'deletionGracePeriodSeconds', 'shareProcessNamespace', 'tolerationSeconds',
   'hostNetwork', 'hostPID', 'hostIPC', 'healthCheckNodePort', 'privileged', 'runAsUser', 'runAsGroup', 'runAsNonRoot',
-  'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'fsGroup', 'setHostnameAsFQDN',
+  'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'fsGroup', 'setHostnameAsFQDN', 'minReplicas',
+  'targetCPUUtilizationPercentage',
 ]);
 /** Plain fields whose zero is a value all the same, where the name alone would say too much (EnvVar.value is ''). */
 const KEEP_ZERO_OF_TYPE = new Set(['.skiff.scheduling.PriorityClass.value']);
@@ -46,7 +47,7 @@ function loadRoot(): protobuf.Root {
     const dir = protoDir();
     const r = new protobuf.Root();
     r.resolvePath = (_origin, target) => (target.startsWith('/') ? target : dir + target);
-    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto', 'networking.proto', 'auth.proto'], { keepCase: true });
+    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto', 'networking.proto', 'auth.proto', 'autoscaling.proto'], { keepCase: true });
     r.resolveAll();
     root = r;
   }

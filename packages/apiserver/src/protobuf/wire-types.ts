@@ -25,6 +25,7 @@ export const wireTypes: Record<string, string> = {
   'authorization.k8s.io/v1/SubjectAccessReview': 'skiff.auth.SubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'skiff.auth.SubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'skiff.auth.SelfSubjectRulesReview',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'skiff.autoscaling.HorizontalPodAutoscaler',
   'meta.k8s.io/v1/DeleteOptions': 'skiff.meta.DeleteOptions',
   'v1/DeleteOptions': 'skiff.meta.DeleteOptions',
 };

@@ -14,7 +14,7 @@ import { storageConversionFor } from './storage-conversion.js';
 export const REGISTRY_PREFIX = '/registry/';
 
 /** The storage segment of a resource: its plural name, or that of the resource it is stored as. */
-export function storageResource(def: Pick<ResourceDefinition, 'group' | 'resource'>): string {
+export function storageResource(def: Pick<ResourceDefinition, 'group' | 'version' | 'resource'>): string {
   return storageConversionFor(def)?.storedResource ?? def.resource;
 }
 

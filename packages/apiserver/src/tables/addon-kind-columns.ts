@@ -97,22 +97,42 @@ export const networkPolicyColumns: Column[] = [
   ageColumn,
 ];
 
-function hpaTargets(o: KubeObject): string {
+/** One metric as `kubectl get hpa` shows it: "cpu: 40%/50%", "<unknown>/10 (avg)", ... */
+function hpaTarget(m: any, status: any): string {
+  const unknown = '<unknown>';
+  switch (m.type) {
+    case 'Resource':
+    case 'ContainerResource': {
+      const key = m.type === 'Resource' ? 'resource' : 'containerResource';
+      const src = m[key] ?? {};
+      const cur = status?.[key]?.current;
+      if (src.target?.averageValue !== undefined) return `${src.name}: ${cur?.averageValue ?? unknown}/${src.target.averageValue}`;
+      const now = cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : unknown;
+      const target = src.target?.averageUtilization !== undefined ? `${src.target.averageUtilization}%` : '<auto>';
+      return `${src.name}: ${now}/${target}`;
+    }
+    case 'Pods':
+      return `${status?.pods?.current?.averageValue ?? unknown}/${m.pods?.target?.averageValue ?? ''}`;
+    case 'Object':
+    case 'External': {
+      const key = m.type === 'Object' ? 'object' : 'external';
+      const target = m[key]?.target ?? {};
+      const cur = status?.[key]?.current;
+      if (target.averageValue !== undefined) return `${cur?.averageValue ?? unknown}/${target.averageValue} (avg)`;
+      return `${cur?.value ?? unknown}/${target.value ?? ''}`;
+    }
+    default:
+      return '<unknown type>';
+  }
+}
+
+/** The Targets column: the first two metrics, then how many more. */
+export function hpaTargets(o: KubeObject): string {
   const metrics: any[] = o.spec?.metrics ?? [];
   if (!metrics.length) return '<none>';
   const current: any[] = o.status?.currentMetrics ?? [];
-  return metrics
-    .map((m, i) => {
-      const r = m.resource;
-      if (m.type === 'Resource' && r) {
-        const cur = current[i]?.resource?.current;
-        const target = r.target?.averageUtilization !== undefined ? `${r.target.averageUtilization}%` : (r.target?.averageValue ?? r.target?.value ?? '');
-        const now = cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : (cur?.averageValue ?? '<unknown>');
-        return `${r.name}: ${now}/${target}`;
-      }
-      return `<unknown>/${m.type}`;
-    })
-    .join(', ');
+  const shown = metrics.slice(0, 2).map((m, i) => hpaTarget(m, current[i]));
+  return metrics.length > 2 ? `${shown.join(', ')} + ${metrics.length - 2} more...` : shown.join(', ');
 }
 
 export const horizontalPodAutoscalerColumns: Column[] = [

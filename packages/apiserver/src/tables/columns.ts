@@ -14,6 +14,7 @@ import {
   storageClassColumns,
 } from './addon-kind-columns.js';
 import { ageColumn, nameColumn } from './common-columns.js';
+import { horizontalPodAutoscalerV1Columns } from './hpa-v1-columns.js';
 import {
   configMapColumns,
   endpointSliceColumns,
@@ -59,6 +60,7 @@ const byResource: Record<string, Column[]> = {
   'networking.k8s.io/ingressclasses': ingressClassColumns,
   'networking.k8s.io/networkpolicies': networkPolicyColumns,
   'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerColumns,
+  'autoscaling/v1/horizontalpodautoscalers': horizontalPodAutoscalerV1Columns,
   'policy/poddisruptionbudgets': podDisruptionBudgetColumns,
   'rbac.authorization.k8s.io/roles': roleColumns,
   'rbac.authorization.k8s.io/clusterroles': roleColumns,
@@ -69,5 +71,5 @@ const byResource: Record<string, Column[]> = {
 const defaultColumns: Column[] = [nameColumn, ageColumn];
 
 export function columnsFor(def: ResourceDefinition): Column[] {
-  return byResource[`${def.group}/${def.resource}`] ?? defaultColumns;
+  return byResource[`${def.group}/${def.version}/${def.resource}`] ?? byResource[`${def.group}/${def.resource}`] ?? defaultColumns;
 }

@@ -17,6 +17,13 @@ describe('parseFlags', () => {
       args: ['--node-monitor-grace-period', '2m', '--default-toleration-seconds', '5', '--cluster-cidr', '10.8.0.0/16', '--node-cidr-mask-size', '26'],
       check: (f: ReturnType<typeof parseFlags>) => expect(f.options.nodeLifecycle).toEqual({ gracePeriodMs: 120_000, defaultTolerationSeconds: 5, clusterCidr: '10.8.0.0/16', nodeCidrMaskSize: 26 }),
     },
+    {
+      args: ['--horizontal-pod-autoscaler-sync-period', '30s', '--horizontal-pod-autoscaler-tolerance=0.05', '--horizontal-pod-autoscaler-downscale-stabilization', '1m', '--concurrent-horizontal-pod-autoscaler-syncs', '3'],
+      check: (f: ReturnType<typeof parseFlags>) => {
+        expect(f.options.horizontalPodAutoscaler).toEqual({ syncPeriodMs: 30_000, tolerance: 0.05, downscaleStabilizationMs: 60_000 });
+        expect(f.options.workers).toEqual({ horizontalpodautoscaling: 3 });
+      },
+    },
     { args: ['--master', 'http://127.0.0.1:6443', '--log-level', 'debug'], check: (f: ReturnType<typeof parseFlags>) => expect([f.master, f.logLevel]).toEqual(['http://127.0.0.1:6443', 'debug']) },
   ])('parses $args', ({ args, check }) => check(parseFlags(args)));
 

@@ -24,6 +24,11 @@ export const usage = `usage: skiff-controller-manager [flags]
   --default-toleration-seconds N          replaces the 300 s not-ready/unreachable toleration pods get by default
   --cluster-cidr CIDR                     pod CIDR range (default 10.244.0.0/16)
   --node-cidr-mask-size N                 per-node block size (default 24)
+  --horizontal-pod-autoscaler-sync-period D                 how often each HPA is reconciled (default 15s)
+  --horizontal-pod-autoscaler-tolerance F                   usage ratios within 1 +/- F change nothing (default 0.1)
+  --horizontal-pod-autoscaler-downscale-stabilization D     scale-down window when an HPA's behavior has none (default 5m)
+  --horizontal-pod-autoscaler-cpu-initialization-period D   (default 5m)
+  --horizontal-pod-autoscaler-initial-readiness-delay D     (default 30s)
   --resync-period D                       informer resync (default 0: off)
   --log-level LEVEL                       pino level (default info)
   -h, --help
@@ -58,6 +63,14 @@ function parseControllers(v: string): ControllerName[] {
   return [...set];
 }
 
+/** kube-controller-manager's names in --concurrent-X-syncs where they differ from the controller's. */
+const WORKERS_FLAG_ALIASES: Record<string, ControllerName> = { gc: 'garbagecollector', 'horizontal-pod-autoscaler': 'horizontalpodautoscaling' };
+
+function fraction(v: string, flag: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new ControllerError('BadOptions', `${flag}: "${v}" is not a number`);
+  return Number(v);
+}
+
 function int(v: string, flag: string): number {
   if (!/^\d+$/.test(v)) throw new ControllerError('BadOptions', `${flag}: "${v}" is not a whole number`);
   return Number(v);
@@ -70,6 +83,7 @@ export function parseFlags(argv: string[]): Flags {
   let leaderElect = true;
   const nl: NonNullable<ControllerManagerOptions['nodeLifecycle']> = {};
   const workers: Partial<Record<ControllerName, number>> = {};
+  const hpa: NonNullable<ControllerManagerOptions['horizontalPodAutoscaler']> = {};
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]!;
     if (a === '-h' || a === '--help') {
@@ -91,7 +105,7 @@ export function parseFlags(argv: string[]): Flags {
     };
     const workersFlag = /^--concurrent-(.+)-syncs$/.exec(a);
     if (workersFlag) {
-      const name = (workersFlag[1] === 'gc' ? 'garbagecollector' : workersFlag[1]) as ControllerName;
+      const name = (WORKERS_FLAG_ALIASES[workersFlag[1]!] ?? workersFlag[1]) as ControllerName;
       if (!(CONTROLLER_NAMES as readonly string[]).includes(name)) throw new ControllerError('BadOptions', `${a}: unknown controller`);
       workers[name] = int(next(), a);
       continue;
@@ -113,6 +127,11 @@ export function parseFlags(argv: string[]): Flags {
       case '--default-toleration-seconds': nl.defaultTolerationSeconds = int(next(), a); break;
       case '--cluster-cidr': nl.clusterCidr = next(); break;
       case '--node-cidr-mask-size': nl.nodeCidrMaskSize = int(next(), a); break;
+      case '--horizontal-pod-autoscaler-sync-period': hpa.syncPeriodMs = parseDuration(next(), a); break;
+      case '--horizontal-pod-autoscaler-tolerance': hpa.tolerance = fraction(next(), a); break;
+      case '--horizontal-pod-autoscaler-downscale-stabilization': hpa.downscaleStabilizationMs = parseDuration(next(), a); break;
+      case '--horizontal-pod-autoscaler-cpu-initialization-period': hpa.cpuInitializationPeriodMs = parseDuration(next(), a); break;
+      case '--horizontal-pod-autoscaler-initial-readiness-delay': hpa.initialReadinessDelayMs = parseDuration(next(), a); break;
       case '--resync-period': o.resyncMs = parseDuration(next(), a); break;
       case '--log-level': f.logLevel = next(); break;
       default:
@@ -122,5 +141,6 @@ export function parseFlags(argv: string[]): Flags {
   o.leaderElection = leaderElect ? le : false;
   if (Object.keys(nl).length) o.nodeLifecycle = nl;
   if (Object.keys(workers).length) o.workers = workers;
+  if (Object.keys(hpa).length) o.horizontalPodAutoscaler = hpa;
   return f;
 }
