@@ -11,7 +11,7 @@
  * ScalingActive condition takes the first failure); when some fail but the rest scale up, the up-scale goes ahead
  * and the failures are still reported.
  */
-import { parseQuantity, quantityMilli, formatQuantity, type LabelSelector } from '@skiff/api';
+import { DEFAULT_CPU_UTILIZATION, parseQuantity, quantityMilli, formatQuantity, type LabelSelector } from '@skiff/api';
 import type { MetricSpec, MetricStatus, MetricValueStatus } from './hpa-types.js';
 import type { ReplicaCalculator, ReplicaProposal } from './replica-calculator.js';
 
@@ -43,7 +43,7 @@ interface MetricFailure {
 
 type OneMetric = { ok: true; replicas: number; metricName: string; status: MetricStatus } | ({ ok: false } & MetricFailure);
 
-export const DEFAULT_METRICS: readonly MetricSpec[] = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+export const DEFAULT_METRICS: readonly MetricSpec[] = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: DEFAULT_CPU_UTILIZATION } } }];
 
 /** A milli-unit figure as a quantity ("250m", "1536"), as upstream's resource.NewMilliQuantity(v, DecimalSI) prints. */
 export function milliQuantity(milli: number): string {

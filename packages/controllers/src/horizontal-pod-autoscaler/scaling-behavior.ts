@@ -16,6 +16,7 @@
  * of Percent 100 per 15 s), the scale-down window being the controller's --horizontal-pod-autoscaler-downscale-
  * stabilization (5 min). A behavior given without a scale-down window gets that flag's value too, as upstream.
  */
+import { defaultScaleDownRules, defaultScaleUpRules } from '@skiff/api';
 import type { HpaBehavior, ScalingRules, SelectPolicy } from './hpa-types.js';
 import { changeWithinPeriod, type ScalingHistory } from './scaling-history.js';
 
@@ -36,11 +37,9 @@ export interface Behavior {
   scaleDown: Rules;
 }
 
-export const DEFAULT_SCALE_UP_POLICIES: readonly Policy[] = [
-  { type: 'Pods', value: 4, periodSeconds: 15 },
-  { type: 'Percent', value: 100, periodSeconds: 15 },
-];
-export const DEFAULT_SCALE_DOWN_POLICIES: readonly Policy[] = [{ type: 'Percent', value: 100, periodSeconds: 15 }];
+// The API server fills these into a behavior that is given; the controller applies them to one that is not.
+export const DEFAULT_SCALE_UP_POLICIES: readonly Policy[] = defaultScaleUpRules().policies;
+export const DEFAULT_SCALE_DOWN_POLICIES: readonly Policy[] = defaultScaleDownRules().policies;
 
 function rules(r: ScalingRules | null | undefined, window: number, policies: readonly Policy[]): Rules {
   const given = (r?.policies ?? []).filter((p) => (p.type === 'Pods' || p.type === 'Percent') && typeof p.value === 'number' && typeof p.periodSeconds === 'number');
