@@ -48,6 +48,7 @@ export async function startNode(ctx: UpContext, running: RunningNode, apiUrl: st
   }
   mkdirSync(join(node.dir, 'cri'), { recursive: true });
   mkdirSync(join(node.dir, 'agent'), { recursive: true });
+  mkdirSync(join(node.dir, 'manifests'), { recursive: true });
   writeKubeconfig(running.kubeconfig, { server: apiUrl, name: `skiff-${ctx.state.id}`, user: `system:node:${node.name}` });
 
   running.cri = spawnComponent(ctx, { label: `${node.name}/cri`, component: 'cri', args: criArgs(ctx, node, running), netns });
@@ -91,6 +92,8 @@ function agentArgs(ctx: UpContext, node: NodeTopology, r: RunningNode): string[]
     '--port', namespaces ? '10250' : '0',
     '--pod-cidr', node.podCidr,
     '--cgroup-parent', node.cgroupParent,
+    // Static pods: a Pod manifest dropped here runs on this node (mirrored in the API server).
+    '--pod-manifest-path', join(node.dir, 'manifests'),
     // Every node shares the host's disk: as kind does for its nodes, disk signals are off (0%), so a nearly full
     // disk does not put every node under DiskPressure and refuse all pods; memory pressure still evicts.
     '--eviction-hard', 'memory.available<100Mi,nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%,imagefs.inodesFree<0%',

@@ -31,6 +31,8 @@ const usage = `usage: skiff-node-agent --node-name NAME --kubeconfig FILE --cri-
                              e.g. memory.available=0Mi,nodefs.available=500Mi (default none)
   --eviction-max-pod-grace-period N   seconds a soft eviction gives a pod to stop (default 0)
   --eviction-pressure-transition-period D   how long pressure conditions stay after recovery (default 5m)
+  --pod-manifest-path DIR    run the Pod manifests in DIR as static pods (mirrored in the API server)
+  --file-check-frequency D   how often DIR is reread besides on changes (default 20s)
   --tls-cert FILE --tls-key FILE   serve the kubelet API over HTTPS
   --log-level LEVEL          pino level (default info)`;
 
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
       'eviction-minimum-reclaim': { type: 'string' },
       'eviction-max-pod-grace-period': { type: 'string' },
       'eviction-pressure-transition-period': { type: 'string' },
+      'pod-manifest-path': { type: 'string' },
+      'file-check-frequency': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -119,6 +123,8 @@ async function main(): Promise<void> {
       pressureTransitionPeriodMs:
         values['eviction-pressure-transition-period'] === undefined ? undefined : parseGoDuration(values['eviction-pressure-transition-period'], '--eviction-pressure-transition-period'),
     },
+    staticPodPath: values['pod-manifest-path'],
+    fileCheckFrequencyMs: values['file-check-frequency'] === undefined ? undefined : parseGoDuration(values['file-check-frequency'], '--file-check-frequency'),
     tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
     logger,
   });

@@ -49,6 +49,10 @@ export interface NodeAgentOptions {
   nodeStatusReportMs?: number;
   /** How often the CPU and memory of pods are sampled for /stats/summary (`kubectl top`); the CPU window. */
   resourceSampleMs?: number;
+  /** A directory of static pod manifests (the kubelet's --pod-manifest-path); none when absent. */
+  staticPodPath?: string;
+  /** How often the static pod directory is reread (besides on changes the directory reports); default 20 s. */
+  fileCheckFrequencyMs?: number;
   /** The runtime relist period (the kubelet's PLEG), and the resync period of every pod. */
   relistMs?: number;
   resyncMs?: number;
@@ -59,10 +63,11 @@ export interface NodeAgentOptions {
 }
 
 export type ResolvedOptions = Required<
-  Omit<NodeAgentOptions, 'kubeconfig' | 'cluster' | 'tls' | 'logger' | 'podCidr' | 'capacity' | 'crashLoopBackoff' | 'imagePullBackoff' | 'eviction'>
+  Omit<NodeAgentOptions, 'kubeconfig' | 'cluster' | 'tls' | 'logger' | 'podCidr' | 'staticPodPath' | 'capacity' | 'crashLoopBackoff' | 'imagePullBackoff' | 'eviction'>
 > & {
   capacity: NonNullable<NodeAgentOptions['capacity']>;
   podCidr?: string;
+  staticPodPath?: string;
   crashLoopBackoff: { initialMs: number; maxMs: number; resetAfterMs?: number };
   imagePullBackoff: { initialMs: number; maxMs: number };
   eviction: EvictionConfig & { stats?: Partial<EvictionStatsSource> };
@@ -103,6 +108,8 @@ export function resolveOptions(o: NodeAgentOptions): ResolvedOptions {
     nodeStatusUpdateMs: o.nodeStatusUpdateMs ?? 10_000,
     nodeStatusReportMs: o.nodeStatusReportMs ?? 5 * 60_000,
     resourceSampleMs: o.resourceSampleMs ?? 10_000,
+    staticPodPath: o.staticPodPath,
+    fileCheckFrequencyMs: o.fileCheckFrequencyMs ?? 20_000,
     relistMs: o.relistMs ?? 1000,
     resyncMs: o.resyncMs ?? 60_000,
     eviction: { ...resolveEvictionConfig(o.eviction), stats: o.eviction?.stats },

@@ -28,6 +28,10 @@ import { PodManager } from './pods/pod-manager.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { KubeletMetrics } from './server/metrics.js';
 import { startKubeletServer } from './server/kubelet-server.js';
+import { MirrorPods } from './static-pods/mirror-pods.js';
+import { podApiWithStaticPods } from './static-pods/static-pod-api.js';
+import { isMirrorPod } from './static-pods/config-annotations.js';
+import { StaticPodSource } from './static-pods/static-pod-source.js';
 import { ResourceUsageSampler } from './stats/resource-usage-sampler.js';
 import { statsSummary } from './stats/stats-summary.js';
 import { VolumeManager } from './volumes/volume-manager.js';
@@ -75,6 +79,27 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   const client = createClient(cluster, { userAgent: `skiff-node-agent/${o.nodeName}`, qps: 50, burst: 100 });
   cleanup.push(() => client.close());
   const api = new KubeApi({ client, cluster, nodeName: o.nodeName, logger });
+  const staticPods = o.staticPodPath
+    ? new StaticPodSource(o.staticPodPath, o.nodeName, o.fileCheckFrequencyMs, {
+        added: (p) => {
+          manager.upsert(p);
+          mirrors.poke();
+        },
+        removed: (p) => {
+          manager.delete(p);
+          mirrors.poke();
+        },
+      }, logger.child({ component: 'static-pods' }))
+    : undefined;
+  /** The pods this node runs: the API server's bound here (less mirror pods) and the static ones. */
+  const nodePods = (): any[] => {
+    const fromApi = api.pods.indexer.list().filter((p) => !isMirrorPod(p));
+    return staticPods ? [...fromApi, ...staticPods.list()] : fromApi;
+  };
+  const podByName = (ns: string, name: string): any => {
+    const fromApi = api.pod(ns, name);
+    return staticPods?.byName(ns, name) ?? (fromApi && !isMirrorPod(fromApi) ? fromApi : undefined);
+  };
 
   const usage = new ResourceUsageSampler(cri, o.resourceSampleMs);
   usage.start();
@@ -84,12 +109,12 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
     address: o.address,
     port: o.port,
     cri,
-    pods: { pod: (ns, name) => api.pod(ns, name), list: () => api.pods.indexer.list() },
+    pods: { pod: (ns, name) => podByName(ns, name), list: () => nodePods() },
     metrics,
     summary: async () => {
       // A request long after the last sample (the timer is late, or the agent just started) samples now.
       if (!usage.latest().length || Date.now() - usage.latest()[0]!.at > 2 * o.resourceSampleMs) await usage.sample();
-      return statsSummary(o.nodeName, startedAt, api.pods.indexer.list(), usage.latest());
+      return statsSummary(o.nodeName, startedAt, nodePods(), usage.latest());
     },
     logger: logger.child({ component: 'kubelet-server' }),
     tls: input.tls,
@@ -138,10 +163,10 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   lease.start();
   cleanup.push(() => lease.stop());
 
-  const podApi = api.podApi();
+  const podApi = podApiWithStaticPods(api.podApi(), client, (uid) => staticPods?.has(uid) ?? false);
   const probes = new ProbeManager(cri, {
     unhealthy: (uid, _container, _kind, message) => {
-      const pod = api.pods.indexer.list().find((p) => p.metadata?.uid === uid);
+      const pod = nodePods().find((p) => p.metadata?.uid === uid);
       if (pod) podApi.event(pod, 'Warning', 'Unhealthy', message);
     },
     changed: (uid) => manager.wakePod(uid),
@@ -179,9 +204,25 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   cleanup.push(() => manager.stop());
   metrics.setGauges({ runningPods: () => manager.runningPods(), containers: () => manager.containerCounts() });
 
-  api.pods.addEventHandler({ onAdd: (p) => manager.upsert(p), onUpdate: (_o, p) => manager.upsert(p), onDelete: (p) => manager.delete(p) });
+  // Mirror pods are the API server's copies of static pods: never run, only kept in line.
+  const mirrors = new MirrorPods({
+    client,
+    nodeName: o.nodeName,
+    nodeUid: () => reporter.uid,
+    staticPods: () => staticPods?.list() ?? [],
+    apiPods: () => api.pods.indexer.list(),
+    created: (uid) => manager.statusLost(uid),
+    resyncMs: Math.min(o.fileCheckFrequencyMs, 10_000),
+    logger: logger.child({ component: 'mirror-pods' }),
+  });
+  cleanup.push(() => mirrors.stop());
+  api.pods.addEventHandler({
+    onAdd: (p) => (isMirrorPod(p) ? mirrors.poke() : manager.upsert(p)),
+    onUpdate: (_o, p) => (isMirrorPod(p) ? mirrors.poke() : manager.upsert(p)),
+    onDelete: (p) => (isMirrorPod(p) ? mirrors.poke() : manager.delete(p)),
+  });
   const changed = (kind: 'configmap' | 'secret') => (obj: ConfigMap | Secret) =>
-    manager.objectChanged(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', api.pods.indexer.list());
+    manager.objectChanged(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', nodePods());
   api.configMaps.addEventHandler({ onAdd: changed('configmap'), onUpdate: (_o, n) => changed('configmap')(n) });
   api.secrets.addEventHandler({ onAdd: changed('secret'), onUpdate: (_o, n) => changed('secret')(n) });
   api.node.addEventHandler({
@@ -191,8 +232,13 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   api.start();
   cleanup.push(() => api.stop());
   await api.waitForSync(60_000).catch(fail);
-  await manager.adopt(new Set(api.pods.indexer.list().map((p) => p.metadata!.uid!))).catch(fail);
+  if (staticPods) {
+    await staticPods.start().catch(fail);
+    cleanup.push(() => staticPods.stop());
+  }
+  await manager.adopt(new Set(nodePods().map((p) => p.metadata!.uid!))).catch(fail);
   manager.start();
+  mirrors.start();
   reporter.start();
   cleanup.push(() => reporter.stop());
   eviction.start();

@@ -3,15 +3,13 @@
  *
  * A pod is critical, and never evicted nor rejected for pressure, when its priority is at least
  * 2000000000 (the system-cluster-critical and system-node-critical classes), or when it is a static or mirror pod
- * (the kubelet's config-source annotations; Skiff runs no static pods, but a mirror pod from another kubelet's
- * manifest carries them).
+ * (the kubelet's config-source annotations).
  */
 import { valueOf } from '../pods/container-resources.js';
 import { isSidecar } from '../pods/pod-actions.js';
+import { CONFIG_MIRROR, CONFIG_SOURCE } from '../static-pods/config-annotations.js';
 
 export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
-const CONFIG_SOURCE = 'kubernetes.io/config.source';
-const CONFIG_MIRROR = 'kubernetes.io/config.mirror';
 
 export function priorityOf(pod: any): number {
   const p = pod?.spec?.priority;

@@ -104,6 +104,11 @@ export class PodManager {
     this.workers.get(uid)?.wake();
   }
 
+  /** The pod's status has to be written again (a static pod's mirror was created anew). */
+  statusLost(uid: string): void {
+    this.workers.get(uid)?.statusLost();
+  }
+
   /** Wakes the pods whose spec mounts the object (a ConfigMap or Secret changed). */
   objectChanged(kind: 'configmap' | 'secret', namespace: string, name: string, pods: Iterable<any>): void {
     for (const pod of pods) {

@@ -146,6 +146,13 @@ export class PodWorker {
     this.wake();
   }
 
+  /** The API server's copy lost the status written so far (a static pod's mirror was made anew): write it again. */
+  statusLost(): void {
+    this.lastStatusJson = '';
+    this.status.forget();
+    this.wake();
+  }
+
   wake(): void {
     if (this.done) return;
     this.dirty = true;

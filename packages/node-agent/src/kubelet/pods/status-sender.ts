@@ -38,6 +38,11 @@ export class StatusSender {
     return this.exists;
   }
 
+  /** What was written is gone: the next offer is written even if it is the same. */
+  forget(): void {
+    this.writtenJson = '';
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
