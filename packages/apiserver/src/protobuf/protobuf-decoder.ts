@@ -4,9 +4,11 @@
  *   "k8s\0" | runtime.Unknown{ typeMeta{apiVersion, kind}, raw: <the object, encoded as its own message> }
  *
  * decoded with our own .proto definitions (proto/*.proto) and turned into the JSON the server works with:
- * Time -> RFC 3339, IntOrString -> number or string, Quantity -> string, bytes -> base64, FieldsV1/RawExtension ->
- * parsed JSON, int64 -> number, embedded Go structs flattened. The Go marshaller writes zero values of plain
- * (non-pointer) fields; those are dropped, except for fields where zero means something (replicas: 0).
+ * Time -> RFC 3339, IntOrString -> number or string, Quantity -> string (also as map values: resources, overhead),
+ * bytes -> base64, FieldsV1/RawExtension -> parsed JSON, ExtraValue -> list of strings, int64 -> number, embedded Go
+ * structs flattened. The Go marshaller writes zero values of plain (non-pointer) fields; those are dropped, while a
+ * pointer field's zero is kept (replicas: 0, hostUsers: false). Any field our .proto files lack is skipped, so they
+ * declare every field of Kubernetes 1.32's messages.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,20 +19,59 @@ import { wireTypes } from './wire-types.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 const EMBEDDED = new Set(['localObjectReference', 'volumeSource', 'handler', 'ingressRuleValue', 'ephemeralContainerCommon']);
-/** Pointer fields in the Go types: a zero value on the wire was set on purpose. */
+/**
+ * Pointer fields in the Go types (*int32, *int64, *bool, *string): a zero value on the wire was set on purpose (a nil
+ * pointer is not written at all). Named here where every message of ours that has a field of that name has it as a
+ * pointer; the others are in KEEP_ZERO_OF_TYPE.
+ */
 const KEEP_ZERO = new Set([
+  // numbers
   'replicas', 'parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'terminationGracePeriodSeconds',
-  'suspend', 'paused', 'immutable', 'automountServiceAccountToken', 'progressDeadlineSeconds', 'revisionHistoryLimit',
-  'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'startingDeadlineSeconds', 'expirationSeconds',
-  'gracePeriodSeconds', 'orphanDependents', 'priority', 'enableServiceLinks', 'allocateLoadBalancerNodePorts',
-  'ttlSecondsAfterFinished', 'manualSelector', 'controller', 'blockOwnerDeletion', 'optional', 'defaultMode', 'mode',
-  'backoffLimitPerIndex', 'maxFailedIndexes', 'deletionGracePeriodSeconds', 'shareProcessNamespace', 'tolerationSeconds',
-  'hostNetwork', 'hostPID', 'hostIPC', 'healthCheckNodePort', 'privileged', 'runAsUser', 'runAsGroup', 'runAsNonRoot',
-  'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'fsGroup', 'setHostnameAsFQDN', 'minReplicas',
-  'targetCPUUtilizationPercentage',
+  'progressDeadlineSeconds', 'revisionHistoryLimit', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit',
+  'startingDeadlineSeconds', 'expirationSeconds', 'gracePeriodSeconds', 'priority', 'ttlSecondsAfterFinished',
+  'defaultMode', 'mode', 'backoffLimitPerIndex', 'maxFailedIndexes', 'deletionGracePeriodSeconds', 'tolerationSeconds',
+  'runAsUser', 'runAsGroup', 'fsGroup', 'minReplicas', 'targetCPUUtilizationPercentage', 'currentCPUUtilizationPercentage',
+  'minDomains', 'collisionCount', 'succeededCount',
+  // booleans
+  'suspend', 'immutable', 'automountServiceAccountToken', 'orphanDependents', 'enableServiceLinks',
+  'allocateLoadBalancerNodePorts', 'manualSelector', 'controller', 'blockOwnerDeletion', 'optional',
+  'shareProcessNamespace', 'privileged', 'runAsNonRoot', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation',
+  'setHostnameAsFQDN', 'hostUsers', 'hostProcess', 'started', 'ignoreStoreReadErrorWithClusterBreakingPotential',
+  // strings
+  'runtimeClassName', 'preemptionPolicy', 'storageClassName', 'volumeMode', 'volumeAttributesClassName', 'procMount',
+  'fsGroupChangePolicy', 'supplementalGroupsPolicy', 'seLinuxChangePolicy', 'localhostProfile', 'gmsaCredentialSpecName',
+  'gmsaCredentialSpec', 'runAsUserName', 'recursiveReadOnly', 'mountPropagation', 'ipFamilyPolicy', 'loadBalancerClass',
+  'internalTrafficPolicy', 'trafficDistribution', 'appProtocol', 'ipMode', 'completionMode', 'podReplacementPolicy',
+  'managedBy', 'timeZone', 'ingressClassName', 'pathType', 'unhealthyPodEvictionPolicy', 'nodeAffinityPolicy',
+  'nodeTaintsPolicy', 'resourceClaimName', 'resourceClaimTemplateName', 'initiatorName', 'signerName',
+  'succeededIndexes', 'propagationPolicy',
+  // plain in Go, kept as they always were: the pod's host namespaces, a Deployment's pause, a Service's health port
+  // (and 'replicas' above is also a Deployment status's plain count)
+  'hostNetwork', 'hostPID', 'hostIPC', 'healthCheckNodePort', 'paused',
 ]);
-/** Plain fields whose zero is a value all the same, where the name alone would say too much (EnvVar.value is ''). */
-const KEEP_ZERO_OF_TYPE = new Set(['.skiff.scheduling.PriorityClass.value']);
+/**
+ * Fields kept at zero by message, where the name alone would say too much: pointers whose name is a plain field
+ * elsewhere (Container.restartPolicy is a pointer, PodSpec.restartPolicy is not; EnvVar.value is plain), and plain
+ * fields whose zero is a value all the same (a PriorityClass of value 0).
+ */
+const KEEP_ZERO_OF_TYPE = new Set([
+  '.skiff.scheduling.PriorityClass.value',
+  '.skiff.core.Container.restartPolicy',
+  '.skiff.core.HostPathVolumeSource.type',
+  '.skiff.core.CSIVolumeSource.readOnly', '.skiff.core.CSIVolumeSource.fsType',
+  '.skiff.core.AzureDiskVolumeSource.readOnly', '.skiff.core.AzureDiskVolumeSource.fsType',
+  '.skiff.core.AzureDiskVolumeSource.cachingMode', '.skiff.core.AzureDiskVolumeSource.kind',
+  '.skiff.core.FCVolumeSource.lun',
+  '.skiff.core.ClusterTrustBundleProjection.name',
+  '.skiff.core.TypedLocalObjectReference.apiGroup', '.skiff.networking.TypedLocalObjectReference.apiGroup',
+  '.skiff.core.TypedObjectReference.apiGroup', '.skiff.core.TypedObjectReference.namespace',
+  '.skiff.core.PodDNSConfigOption.value',
+  '.skiff.core.GRPCAction.service',
+  '.skiff.core.ClientIPConfig.timeoutSeconds',
+  '.skiff.core.PortStatus.error', '.skiff.networking.IngressPortStatus.error',
+  '.skiff.workloads.JobStatus.ready', '.skiff.workloads.JobStatus.terminating',
+  '.skiff.workloads.PodFailurePolicyOnExitCodesRequirement.containerName',
+]);
 
 function protoDir(): string {
   for (const rel of ['../proto/', '../../proto/']) {
@@ -47,7 +88,8 @@ function loadRoot(): protobuf.Root {
     const dir = protoDir();
     const r = new protobuf.Root();
     r.resolvePath = (_origin, target) => (target.startsWith('/') ? target : dir + target);
-    r.loadSync(['meta.proto', 'core.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto', 'networking.proto', 'auth.proto', 'autoscaling.proto'], { keepCase: true });
+    const files = ['meta.proto', 'core.proto', 'volume.proto', 'pod.proto', 'workloads.proto', 'scheduling.proto', 'rbac.proto'];
+    r.loadSync([...files, 'networking.proto', 'auth.proto', 'autoscaling.proto'], { keepCase: true });
     r.resolveAll();
     root = r;
   }
@@ -97,6 +139,8 @@ function convertValue(field: protobuf.Field, v: unknown): unknown {
         return parseJsonBytes((v as { Raw?: Uint8Array }).Raw);
       case '.skiff.meta.RawExtension':
         return parseJsonBytes((v as { raw?: Uint8Array }).raw);
+      case '.skiff.auth.ExtraValue':
+        return [...((v as { items?: string[] }).items ?? [])];
       default:
         return messageToJson(v as protobuf.Message, t);
     }
