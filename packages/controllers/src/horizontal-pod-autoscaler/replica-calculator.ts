@@ -146,14 +146,9 @@ export class ReplicaCalculator {
 
   /** A Utilization target: `targetUtilization` % of the pods' requests for `resource`. */
   async utilizationReplicas(currentReplicas: number, targetUtilization: number, resource: string, namespace: string, selector: LabelSelector, container?: string): Promise<ReplicaProposal> {
-    const read = await this.source.resourceMetric(resource, namespace, selector.toString(), container);
-    if (!read.ok) return { ok: false, error: `unable to get metrics for resource ${resource}: ${read.error}` };
-    const pods = this.listPods(namespace, selector);
-    if (pods.length === 0) return { ok: false, error: 'no pods returned by selector while calculating replica count' };
-    const metrics: PodMetricsInfo = new Map(read.metrics);
-    const g = groupPods(pods, metrics, resource, this.opts, this.opts.now());
-    for (const name of [...g.ignored, ...g.unready]) metrics.delete(name);
-    if (metrics.size === 0) return { ok: false, error: 'did not receive metrics for targeted pods (pods might be unready)' };
+    const got = await this.gather(resource, namespace, selector, container);
+    if (!got.ok) return got;
+    const { read, pods, metrics, g } = got;
     const req = podRequests(pods, resource, container);
     if (!req.ok) return req;
     const first = utilizationRatio(metrics, req.requests, targetUtilization);
@@ -181,14 +176,9 @@ export class ReplicaCalculator {
 
   /** An AverageValue target: `targetMilli` milli-units of `resource` per pod. */
   async averageValueReplicas(currentReplicas: number, targetMilli: number, resource: string, namespace: string, selector: LabelSelector, container?: string): Promise<ReplicaProposal> {
-    const read = await this.source.resourceMetric(resource, namespace, selector.toString(), container);
-    if (!read.ok) return { ok: false, error: `unable to get metrics for resource ${resource}: ${read.error}` };
-    const pods = this.listPods(namespace, selector);
-    if (pods.length === 0) return { ok: false, error: 'no pods returned by selector while calculating replica count' };
-    const metrics: PodMetricsInfo = new Map(read.metrics);
-    const g = groupPods(pods, metrics, resource, this.opts, this.opts.now());
-    for (const name of [...g.ignored, ...g.unready]) metrics.delete(name);
-    if (metrics.size === 0) return { ok: false, error: 'did not receive metrics for targeted pods (pods might be unready)' };
+    const got = await this.gather(resource, namespace, selector, container);
+    if (!got.ok) return got;
+    const { read, metrics, g } = got;
     const { ratio, average } = usageRatio(metrics, targetMilli);
     const done = (replicas: number): ReplicaProposal => ({ ok: true, replicas, rawAverage: average, timestampMs: read.timestampMs });
 
@@ -199,6 +189,19 @@ export class ReplicaCalculator {
     for (const name of g.missing) metrics.set(name, { value: ratio < 1 ? targetMilli : 0, timestampMs: 0, windowMs: 0 });
     if (scaleUpWithUnready) for (const name of g.unready) metrics.set(name, { value: 0, timestampMs: 0, windowMs: 0 });
     return done(this.settle(currentReplicas, ratio, usageRatio(metrics, targetMilli).ratio, metrics.size));
+  }
+
+  /** The pods' figures for `resource`, less those of pods that do not count (ignored, or unready for now). */
+  private async gather(resource: string, namespace: string, selector: LabelSelector, container: string | undefined) {
+    const read = await this.source.resourceMetric(resource, namespace, selector.toString(), container);
+    if (!read.ok) return { ok: false as const, error: `unable to get metrics for resource ${resource}: ${read.error}` };
+    const pods = this.listPods(namespace, selector);
+    if (pods.length === 0) return { ok: false as const, error: 'no pods returned by selector while calculating replica count' };
+    const metrics: PodMetricsInfo = new Map(read.metrics);
+    const g = groupPods(pods, metrics, resource, this.opts, this.opts.now());
+    for (const name of [...g.ignored, ...g.unready]) metrics.delete(name);
+    if (metrics.size === 0) return { ok: false as const, error: 'did not receive metrics for targeted pods (pods might be unready)' };
+    return { ok: true as const, read, pods, metrics, g };
   }
 
   /** The second pass: the count for `newRatio` over `n` pods, unless that is too small a change or the wrong way. */
