@@ -82,7 +82,7 @@ export async function startNodeAgent(input: NodeAgentOptions): Promise<NodeAgent
   const staticPods = o.staticPodPath
     ? new StaticPodSource(o.staticPodPath, o.nodeName, o.fileCheckFrequencyMs, {
         added: (p) => {
-          manager.upsert(p);
+          manager.upsertStatic(p);
           mirrors.poke();
         },
         removed: (p) => {

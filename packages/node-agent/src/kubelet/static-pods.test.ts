@@ -88,5 +88,11 @@ describe('static pods', () => {
     unlinkSync(join(dir, 'web.yaml'));
     await waitForGone(c, name);
     await eventually(async () => (await c.runtime.client.listPodSandbox({})).items.length === 0 || undefined, 'the sandbox to be removed');
+
+    // put back as it was (the same UID as the pod just stopped): it runs again
+    writeFileSync(join(dir, 'web.yaml'), manifest('again'));
+    const rerun = await running();
+    expect(rerun).not.toBe(after);
+    expect((await c.kubectl.ok(['logs', name])).trim()).toBe('again');
   });
 });

@@ -32,6 +32,8 @@ export class PodManager {
   private readonly events = new AbortController();
   private readonly rejections = new Set<StatusSender>();
   private stopped = false;
+  /** Static pods put back while their previous run was still stopping (upsertStatic). */
+  private readonly restartAfterRemoval = new Map<string, any>();
   /** Set once `adopt` has run: pods that appear after it are new to the runtime too. */
   private adopted = false;
 
@@ -57,6 +59,21 @@ export class PodManager {
     const worker = this.workers.get(uid);
     if (worker) worker.update(pod);
     else if (this.admitted(pod)) this.spawn(pod, true, this.adopted);
+  }
+
+  /**
+   * A static pod (re)described by its manifest. Its UID comes from the manifest, so a manifest put back after
+   * it was removed brings the same UID as the pod that was stopped: that one finishes stopping first, then it
+   * starts anew.
+   */
+  upsertStatic(pod: any): void {
+    const uid = pod.metadata.uid;
+    if (this.workers.has(uid)) {
+      this.restartAfterRemoval.set(uid, pod);
+      return;
+    }
+    this.finished.delete(uid);
+    this.upsert(pod);
   }
 
   /** Pods that may be evicted: running here, not terminal, not being deleted or evicted already. */
@@ -159,6 +176,12 @@ export class PodManager {
       this.finished.add(uid);
       // a finished uid cannot come back (uids are unique); keep the set from growing without end
       if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value!);
+      const again = this.restartAfterRemoval.get(uid);
+      if (again && !this.stopped) {
+        this.restartAfterRemoval.delete(uid);
+        this.finished.delete(uid);
+        this.spawn(again, true, this.adopted);
+      }
     }, fresh);
     this.workers.set(pod.metadata.uid, worker);
     if (wake) worker.wake();

@@ -10,7 +10,8 @@
  * its containers, sandbox, volumes and cgroup removed at once (that is what frees the starved resource); the
  * object stays, Failed, until someone deletes it.
  */
-import { sandboxConfig } from './sandbox-config.js';
+import { rm } from 'node:fs/promises';
+import { podLogDirectory, sandboxConfig } from './sandbox-config.js';
 import { computePodActions, type PodActions } from './pod-actions.js';
 import type { PodContext } from './pod-context.js';
 import { buildPodStatus, type WaitingNote } from './pod-status.js';
@@ -293,6 +294,8 @@ export class PodWorker {
     this.writeStatus(after, true);
     await this.status.flush();
     await removePodResources(ctx, this.uid, after, podCgroupPath(ctx.settings.cgroupParent, this.uid), removePodCgroup);
+    // The runtime keeps the log files of containers it removed; the kubelet drops a gone pod's log directory.
+    await rm(podLogDirectory(ctx.settings.podLogsDir, this.pod), { recursive: true, force: true }).catch(() => undefined);
     this.volumes = undefined;
     this.evicted = true;
     ctx.logger.info({ pod: this.key, uid: this.uid }, 'pod evicted');
@@ -473,6 +476,8 @@ export class PodWorker {
       if (await this.status.flush()) await ctx.api.deletePod(this.pod);
     }
     await removePodResources(ctx, this.uid, after, podCgroupPath(ctx.settings.cgroupParent, this.uid), removePodCgroup);
+    // The runtime keeps the log files of containers it removed; the kubelet drops a gone pod's log directory.
+    await rm(podLogDirectory(ctx.settings.podLogsDir, this.pod), { recursive: true, force: true }).catch(() => undefined);
     ctx.restartBackoff.forget(`${this.uid}/`);
     ctx.images.forget(this.uid);
     this.done = true;
