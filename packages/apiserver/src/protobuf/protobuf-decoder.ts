@@ -63,7 +63,7 @@ const KEEP_ZERO_OF_TYPE = new Set([
   '.skiff.core.AzureDiskVolumeSource.cachingMode', '.skiff.core.AzureDiskVolumeSource.kind',
   '.skiff.core.FCVolumeSource.lun',
   '.skiff.core.ClusterTrustBundleProjection.name',
-  '.skiff.core.TypedLocalObjectReference.apiGroup', '.skiff.networking.TypedLocalObjectReference.apiGroup',
+  '.skiff.core.TypedLocalObjectReference.apiGroup',
   '.skiff.core.TypedObjectReference.apiGroup', '.skiff.core.TypedObjectReference.namespace',
   '.skiff.core.PodDNSConfigOption.value',
   '.skiff.core.GRPCAction.service',
