@@ -26,6 +26,7 @@ import { ResourceStorage } from './storage/resource-storage.js';
 import { createStreamingHandler } from './streaming/streaming-handler.js';
 import { installUpgradeProxy } from './streaming/upgrade-proxy.js';
 import { Compactor } from './storage/compactor.js';
+import { WrittenObjects } from './storage/written-objects.js';
 import { WatchCache } from './watch/watch-cache.js';
 import { DEFAULT_WATCH_MAX_BUFFERED_BYTES } from './watch/watch-stream.js';
 
@@ -98,6 +99,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     nodePortRange: options.nodePortRange ?? [30000, 32767],
   });
   const instrumented = metrics.instrumentStore(store);
+  const written = new WrittenObjects();
   const ctx: ServerContext = {
     registry,
     store: instrumented,
@@ -111,7 +113,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
     },
     storage(def) {
       let s = storages.get(def);
-      if (!s) storages.set(def, (s = new ResourceStorage(def, instrumented)));
+      if (!s) storages.set(def, (s = new ResourceStorage(def, instrumented, written)));
       return s;
     },
     cache(def) {
@@ -122,7 +124,7 @@ export async function createApiServer(options: ApiServerOptions = {}): Promise<A
   };
   for (const def of registry.all) {
     if (def.computed) continue;
-    caches.set(`${def.group}/${def.version}/${def.resource}`, new WatchCache(def, store, { capacity: options.watchCacheSize ?? 10_000, logger: app.log }));
+    caches.set(`${def.group}/${def.version}/${def.resource}`, new WatchCache(def, store, { capacity: options.watchCacheSize ?? 10_000, logger: app.log, written }));
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
   metrics.watchers = () => [...caches.values()].reduce((n, c) => n + c.watcherCount, 0);

@@ -26,6 +26,8 @@ export class WatchHub {
   private readonly unsynced = new Map<number, WatchState>();
   private catchUpPending = false;
   private closed = false;
+  /** The synced watchers as an array, rebuilt only after the set changes. */
+  private snapshotCache: WatchState[] | undefined;
 
   constructor(private readonly engine: MvccEngine) {}
 
@@ -45,7 +47,7 @@ export class WatchHub {
       });
       return { id: w.id, cancel: () => {} };
     }
-    if (start > current) this.synced.set(w.id, w);
+    if (start > current) this.addSynced(w);
     else {
       this.unsynced.set(w.id, w);
       this.scheduleCatchUp();
@@ -53,7 +55,7 @@ export class WatchHub {
     return {
       id: w.id,
       cancel: () => {
-        this.synced.delete(w.id);
+        this.removeSynced(w.id);
         this.unsynced.delete(w.id);
       },
     };
@@ -65,27 +67,46 @@ export class WatchHub {
     let wantPrev = false;
     for (const w of this.synced.values()) if (w.opts.prevKv) wantPrev = true;
     const events = this.engine.changes(from, to, { prevKv: wantPrev });
-    for (const w of [...this.synced.values()]) {
+    // A listener may cancel watches (its own or others') while we deliver; a snapshot keeps the walk well defined.
+    // An API server keeps one watcher per resource here, most of which see nothing of a given write, so the
+    // snapshot is reused and a watcher's event list is only built once one of them is its.
+    const watchers = this.snapshot();
+    for (const w of watchers) {
+      if (!this.synced.has(w.id)) continue;
       const mine = this.select(w, events);
       w.next = to + 1;
-      if (mine.length > 0) this.deliver(w, mine, to);
+      if (mine !== undefined) this.deliver(w, mine, to);
     }
+  }
+
+  private addSynced(w: WatchState): void {
+    this.synced.set(w.id, w);
+    this.snapshotCache = undefined;
+  }
+
+  private removeSynced(id: number): void {
+    if (this.synced.delete(id)) this.snapshotCache = undefined;
+  }
+
+  private snapshot(): WatchState[] {
+    return (this.snapshotCache ??= [...this.synced.values()]);
   }
 
   close(): void {
     this.closed = true;
     this.synced.clear();
+    this.snapshotCache = undefined;
     this.unsynced.clear();
   }
 
-  private select(w: WatchState, events: WatchEvent[]): WatchEvent[] {
-    const out: WatchEvent[] = [];
+  private select(w: WatchState, events: WatchEvent[]): WatchEvent[] | undefined {
+    let out: WatchEvent[] | undefined;
     const { key, rangeEnd, noPut, noDelete, prevKv } = w.opts;
     for (const ev of events) {
       if (ev.kv.modRevision < w.next) continue;
       if (ev.type === 'PUT' ? noPut : noDelete) continue;
       if (!inRange(ev.kv.key, key, rangeEnd)) continue;
-      out.push(!prevKv && ev.prevKv ? { type: ev.type, kv: ev.kv } : ev);
+      (out ??= []).push(!prevKv && ev.prevKv ? { type: ev.type, kv: ev.kv } : ev);
     }
     return out;
   }
@@ -95,7 +116,7 @@ export class WatchHub {
       w.listener.onEvents(events, revision);
     } catch {
       // A listener that throws loses its watch rather than breaking delivery to everyone else.
-      this.synced.delete(w.id);
+      this.removeSynced(w.id);
       this.unsynced.delete(w.id);
     }
   }
@@ -131,7 +152,7 @@ export class WatchHub {
       const caughtUp = events.length < CATCH_UP_CHUNK;
       w.next = caughtUp ? current + 1 : events[events.length - 1]!.kv.modRevision + 1;
       if (mine.length > 0) this.deliver(w, mine, current);
-      if (caughtUp && this.unsynced.delete(w.id)) this.synced.set(w.id, w);
+      if (caughtUp && this.unsynced.delete(w.id)) this.addSynced(w);
     }
     if (this.unsynced.size > 0) this.scheduleCatchUp();
   }

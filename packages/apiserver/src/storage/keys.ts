@@ -13,9 +13,14 @@ import { storageConversionFor } from './storage-conversion.js';
 
 export const REGISTRY_PREFIX = '/registry/';
 
+/** Keys are made on every request; a definition's storage segment is looked up once. */
+const segments = new WeakMap<object, string>();
+
 /** The storage segment of a resource: its plural name, or that of the resource it is stored as. */
 export function storageResource(def: Pick<ResourceDefinition, 'group' | 'version' | 'resource'>): string {
-  return storageConversionFor(def)?.storedResource ?? def.resource;
+  let segment = segments.get(def);
+  if (segment === undefined) segments.set(def, (segment = storageConversionFor(def)?.storedResource ?? def.resource));
+  return segment;
 }
 
 export function objectKey(def: ResourceDefinition, namespace: string | undefined, name: string): string {

@@ -4,11 +4,12 @@
  * learns it lost (and retries or answers 409) instead of silently overwriting.
  */
 import { deepCopy, expired, timeout, type KubeObject, type ResourceDefinition } from '@skiff/api';
-import { isStoreError, prefixEnd, type KeyValue, type Store } from '@skiff/store-wasm';
+import { isStoreError, prefixEnd, type KeyValue, type Store, type TxnRequest, type TxnResult } from '@skiff/store-wasm';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { collectionPrefix, objectKey } from './keys.js';
 import { decodeObject, encodeObject, servedBytes } from './object-codec.js';
 import { storageConversionFor, type StorageConversion } from './storage-conversion.js';
+import type { WrittenObjects } from './written-objects.js';
 
 /**
  * An object as read from or written to the store. `obj` is decoded on first use, so a JSON response that only
@@ -16,12 +17,12 @@ import { storageConversionFor, type StorageConversion } from './storage-conversi
  * cache's copy of an object is turned into response bytes once per version however often it is read or watched.
  */
 export class StoredObject {
-  private decoded: KubeObject | undefined;
+  protected decoded: KubeObject | undefined;
   private servedJson: Buffer | undefined;
 
   constructor(
-    /** The stored bytes (without the resourceVersion). */
-    readonly raw: Uint8Array,
+    /** The stored bytes (without the resourceVersion); undefined only while a subclass has yet to make them. */
+    protected bytes: Uint8Array | undefined,
     /** The object's resourceVersion: its key's mod revision. */
     readonly rv: number,
     obj?: KubeObject,
@@ -29,8 +30,14 @@ export class StoredObject {
     this.decoded = obj;
   }
 
+  /** The stored bytes (without the resourceVersion). */
+  get raw(): Uint8Array {
+    return this.bytes!;
+  }
+
   get obj(): KubeObject {
-    return (this.decoded ??= decodeObject(this.raw, this.rv));
+    const raw = this.raw;
+    return (this.decoded ??= decodeObject(raw, this.rv));
   }
 
   /**
@@ -38,12 +45,37 @@ export class StoredObject {
    * (copying is several times cheaper than parsing), else freshly parsed. Either way its own, not this one's.
    */
   ownObject(): KubeObject {
-    return this.decoded ? deepCopy(this.decoded) : decodeObject(this.raw, this.rv);
+    const raw = this.raw;
+    return this.decoded ? deepCopy(this.decoded) : decodeObject(raw, this.rv);
   }
 
   /** The object as JSON with its resourceVersion: what GET, LIST and watch events send. Do not modify. */
   get served(): Buffer {
     return (this.servedJson ??= servedBytes(this.raw, this.rv));
+  }
+}
+
+/**
+ * Bytes stored in another resource's form, converted to this resource's served form on first use: a watch cache
+ * follows every write of the stored resource (every core Event, for events.k8s.io), most of which no reader of
+ * the converted one ever looks at.
+ */
+class ConvertedStoredObject extends StoredObject {
+  constructor(
+    private readonly conversion: StorageConversion,
+    private readonly storedValue: Uint8Array,
+    rv: number,
+  ) {
+    super(undefined, rv);
+  }
+
+  override get raw(): Uint8Array {
+    if (this.bytes === undefined) {
+      const served = this.conversion.fromStorage(decodeObject(this.storedValue, this.rv));
+      this.bytes = encodeObject(served);
+      this.decoded = served;
+    }
+    return this.bytes;
   }
 }
 
@@ -78,13 +110,13 @@ export function mapStoreError(err: unknown, what: string): never {
 }
 
 /**
- * Wraps stored bytes as this resource serves them: as they are, or, for a resource stored in another's form,
- * converted to the served form (a parse and an encode per object version).
+ * Wraps stored bytes as this resource serves them: as they are (with `decoded`, their already decoded form, when
+ * the caller has it), or, for a resource stored in another's form, converted to the served form (a parse and an
+ * encode per object version, done when first read).
  */
-export function storedObjectFor(conversion: StorageConversion | undefined, value: Uint8Array, rv: number): StoredObject {
-  if (!conversion) return new StoredObject(value, rv);
-  const served = conversion.fromStorage(decodeObject(value, rv));
-  return new StoredObject(encodeObject(served), rv, served);
+export function storedObjectFor(conversion: StorageConversion | undefined, value: Uint8Array, rv: number, decoded?: KubeObject): StoredObject {
+  if (!conversion) return new StoredObject(value, rv, decoded);
+  return new ConvertedStoredObject(conversion, value, rv);
 }
 
 export class ResourceStorage {
@@ -93,6 +125,8 @@ export class ResourceStorage {
   constructor(
     readonly def: ResourceDefinition,
     readonly store: Store,
+    /** Where writes offer their decoded objects to the watch caches, when the server has caches on this store. */
+    private readonly written?: WrittenObjects,
   ) {
     this.conversion = storageConversionFor(def);
   }
@@ -102,13 +136,28 @@ export class ResourceStorage {
   }
 
   /** The bytes to store for `obj`, and the StoredObject a read at `rv` would give back for them. */
-  private encode(obj: KubeObject): { value: Buffer; stored: (rv: number) => StoredObject } {
+  private encode(obj: KubeObject): { value: Buffer; stored: (rv: number) => StoredObject; decoded?: KubeObject } {
     if (!this.conversion) {
       const value = encodeObject(obj);
-      return { value, stored: (rv) => new StoredObject(value, rv, withRv(obj, rv)) };
+      return { value, stored: (rv) => new StoredObject(value, rv, withRv(obj, rv)), decoded: obj };
     }
     const value = encodeObject(this.conversion.toStorage(obj));
     return { value, stored: (rv) => storedObjectFor(this.conversion, value, rv) };
+  }
+
+  /**
+   * A txn writing `value` at `key`, with the decoded form offered to the watch cache (written-objects.ts); `made`
+   * is the cache's StoredObject of the new version when the cache took it.
+   */
+  private async write(req: TxnRequest, key: string, value: Buffer, decoded: KubeObject | undefined): Promise<{ res: TxnResult; made?: StoredObject }> {
+    if (!decoded || !this.written) return { res: await this.store.txn(req) };
+    const note = this.written.note(key, value, decoded);
+    try {
+      const res = await this.store.txn(req);
+      return { res, made: note.stored?.rv === res.revision ? note.stored : undefined };
+    } finally {
+      this.written.forget(note);
+    }
   }
 
   key(namespace: string | undefined, name: string): string {
@@ -128,33 +177,37 @@ export class ResourceStorage {
 
   /** Writes a new object; `exists` when the key is taken. */
   async create(obj: KubeObject, dryRun = false): Promise<WriteOutcome> {
-    const key = enc.encode(this.key(obj.metadata.namespace, obj.metadata.name!));
-    const { value, stored } = this.encode(obj);
+    const keyText = this.key(obj.metadata.namespace, obj.metadata.name!);
+    const key = enc.encode(keyText);
+    const { value, stored, decoded } = this.encode(obj);
     if (dryRun) {
       const cur = await this.store.range(key);
       if (cur.kvs.length) return { ok: false, reason: 'exists' };
       return { ok: true, stored: stored(0) };
     }
-    const res = await this.store.txn({
-      compare: [{ key, target: 'create', result: 'equal', value: 0 }],
-      success: [{ put: { key, value } }],
-      failure: [],
-    });
+    const { res, made } = await this.write(
+      { compare: [{ key, target: 'create', result: 'equal', value: 0 }], success: [{ put: { key, value } }], failure: [] },
+      keyText,
+      value,
+      decoded,
+    );
     if (!res.succeeded) return { ok: false, reason: 'exists' };
-    return { ok: true, stored: stored(res.revision) };
+    return { ok: true, stored: made ?? stored(res.revision) };
   }
 
   /** Replaces the object if its key is still at `expectedRv`. */
   async update(obj: KubeObject, expectedRv: number, dryRun = false): Promise<WriteOutcome> {
-    const key = enc.encode(this.key(obj.metadata.namespace, obj.metadata.name!));
-    const { value, stored } = this.encode(obj);
+    const keyText = this.key(obj.metadata.namespace, obj.metadata.name!);
+    const key = enc.encode(keyText);
+    const { value, stored, decoded } = this.encode(obj);
     if (dryRun) return { ok: true, stored: stored(expectedRv) };
-    const res = await this.store.txn({
-      compare: [{ key, target: 'mod', result: 'equal', value: expectedRv }],
-      success: [{ put: { key, value } }],
-      failure: [{ range: { key } }],
-    });
-    if (res.succeeded) return { ok: true, stored: stored(res.revision) };
+    const { res, made } = await this.write(
+      { compare: [{ key, target: 'mod', result: 'equal', value: expectedRv }], success: [{ put: { key, value } }], failure: [{ range: { key } }] },
+      keyText,
+      value,
+      decoded,
+    );
+    if (res.succeeded) return { ok: true, stored: made ?? stored(res.revision) };
     const cur = (res.responses[0] as { range: { kvs: KeyValue[] } } | undefined)?.range.kvs[0];
     return { ok: false, reason: cur ? 'conflict' : 'missing' };
   }

@@ -2,6 +2,7 @@ import { ResourceRegistry, type KubeObject, type Status } from '@skiff/api';
 import { createStore, type Store } from '@skiff/store-wasm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResourceStorage } from '../storage/resource-storage.js';
+import { WrittenObjects } from '../storage/written-objects.js';
 import type { CacheEvent, WatchEventType } from './cache-event.js';
 import { WatchCache, type WatchSink } from './watch-cache.js';
 
@@ -75,6 +76,49 @@ describe('the watch cache', () => {
     const next = cache.getStored('/registry/configmaps/default/own')!;
     expect(next.rv).toBe(rv);
     expect(next.ownObject().metadata.labels).toEqual({ changed: 'yes' });
+  });
+
+  it("takes a writer's decoded object and answers the writer with its own version, when they share WrittenObjects", async () => {
+    const written = new WrittenObjects();
+    const sharing = new ResourceStorage(configmaps, store, written);
+    const shared = new WatchCache(configmaps, store, { capacity: 4, written });
+    await shared.start();
+    try {
+      const obj = cm('taken', { a: '1' });
+      const out = await sharing.create(obj);
+      if (!out.ok) throw new Error(out.reason);
+      const entry = shared.getStored('/registry/configmaps/default/taken')!;
+      expect(out.stored).toBe(entry);
+      expect(entry.obj).toBe(obj);
+      expect(entry.obj).toEqual(JSON.parse(entry.served.toString('utf8')));
+      expect(entry.obj.metadata.resourceVersion).toBe(String(out.stored.rv));
+
+      // A version written without the shared notes (the other storage) is parsed from its bytes as before.
+      const rv = await put(cm('taken', { b: '2' }));
+      const plain = shared.getStored('/registry/configmaps/default/taken')!;
+      expect(plain.rv).toBe(rv);
+      expect(plain.obj).not.toBe(obj);
+      expect(plain.obj.metadata.labels).toEqual({ b: '2' });
+    } finally {
+      shared.stop();
+    }
+  });
+
+  it('takes a noted object only for exactly the bytes written, and not once the write is forgotten', () => {
+    const written = new WrittenObjects();
+    const obj = cm('x');
+    const bytes = Buffer.from(JSON.stringify(obj));
+    const note = written.note('/k', bytes, obj);
+    expect(written.take('/k', Buffer.from(JSON.stringify(cm('y'))), 5)).toBeUndefined();
+    expect(written.take('/other', bytes, 5)).toBeUndefined();
+    expect(written.take('/k', Uint8Array.from(bytes), 5)?.obj).toBe(obj);
+    expect(obj.metadata.resourceVersion).toBe('5');
+    // A second writer of the key replaces the note; forgetting the first leaves the second's.
+    const second = written.note('/k', bytes, cm('x'));
+    written.forget(note);
+    expect(written.take('/k', bytes, 6)).toBe(second);
+    written.forget(second);
+    expect(written.take('/k', bytes, 7)).toBeUndefined();
   });
 
   it('lists what the store held when it started, and follows changes', async () => {

@@ -17,6 +17,7 @@ import { fromUtf8, prefixEnd, utf8, type LocalStore, type Store, type StoreLogge
 import { collectionPrefix, parseKey } from '../storage/keys.js';
 import { StoredObject, storedObjectFor } from '../storage/resource-storage.js';
 import { storageConversionFor, type StorageConversion } from '../storage/storage-conversion.js';
+import type { WrittenObjects } from '../storage/written-objects.js';
 import { CacheEvent, type WatchEventType } from './cache-event.js';
 import { EventRing } from './event-ring.js';
 import { SortedKeys } from './sorted-keys.js';
@@ -51,6 +52,8 @@ interface WatcherState {
 export interface WatchCacheOptions {
   capacity: number;
   logger?: StoreLogger;
+  /** The writes in progress of the server's ResourceStorages on the same store, to take decoded objects from. */
+  written?: WrittenObjects;
 }
 
 /** One page of the cache's objects in key order, as a store range with a limit would give it. */
@@ -127,7 +130,9 @@ export class WatchCache {
     if (this.stopped) return;
     this.inSync = this.localRevision !== undefined && this.localRevision() === res.revision;
     this.storeWatch = this.store.watch(
-      { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: res.revision + 1, prevKv: true },
+      // No prevKv: the cache holds every key's previous version itself (it loaded them all, then followed every
+      // change), and asking for it would copy each write's old value out of the store for nothing.
+      { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: res.revision + 1 },
       {
         onEvents: (events, revision) => {
           try {
@@ -251,7 +256,9 @@ export class WatchCache {
       const namespace = this.def.namespaced ? parseKey(this.def, key).namespace : '';
       let ev: CacheEvent;
       if (e.type === 'PUT') {
-        const cur = storedObjectFor(this.conversion, e.kv.value, e.kv.modRevision);
+        const note = this.conversion ? undefined : this.opts.written?.take(key, e.kv.value, e.kv.modRevision);
+        const cur = storedObjectFor(this.conversion, e.kv.value, e.kv.modRevision, note?.obj);
+        if (note) note.stored = cur;
         this.objects.set(key, cur);
         if (!prev) this.keys.add(key);
         ev = new CacheEvent(prev ? 'MODIFIED' : 'ADDED', e.kv.modRevision, key, cur, prev, namespace);
@@ -260,10 +267,7 @@ export class WatchCache {
           this.objects.delete(key);
           this.keys.delete(key);
         }
-        // prevKv holds the stored form; prev (the cache's copy) is already in the served form
-        const last = e.prevKv
-          ? storedObjectFor(this.conversion, e.prevKv.value, e.kv.modRevision)
-          : prev && new StoredObject(prev.raw, e.kv.modRevision);
+        const last = prev && new StoredObject(prev.raw, e.kv.modRevision);
         if (!last) continue;
         ev = new CacheEvent('DELETED', e.kv.modRevision, key, last, prev, namespace);
       }
