@@ -51,7 +51,8 @@ export function inRange(k: Uint8Array, key: Uint8Array, rangeEnd: Uint8Array | u
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
   for (let i = prefix.length - 1; i >= 0; i--) {
     if (prefix[i]! < 0xff) {
-      const end = prefix.slice(0, i + 1);
+      // A copy: Buffer#slice (prefix may be a Buffer) shares memory, and the increment must not reach the caller's key.
+      const end = Uint8Array.from(prefix.subarray(0, i + 1));
       end[i]! += 1;
       return end;
     }

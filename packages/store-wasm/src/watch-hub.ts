@@ -1,8 +1,8 @@
 import type { MvccEngine } from './engine.js';
 import { isStoreError } from './errors.js';
-import { inRange } from './key-range.js';
 import type { WatchEvent } from './kv.js';
 import type { WatchListener, WatchOptions, Watcher } from './store.js';
+import { WatcherIndex } from './watcher-index.js';
 
 interface WatchState {
   id: number;
@@ -23,11 +23,13 @@ const CATCH_UP_CHUNK = 1000;
 export class WatchHub {
   private nextId = 1;
   private readonly synced = new Map<number, WatchState>();
+  /** The synced watchers by the keys they cover: a write visits only the watchers of its keys. */
+  private readonly syncedIndex = new WatcherIndex<WatchState>();
+  /** Synced watchers that asked for previous values (only then are they copied out of the engine). */
+  private syncedWantingPrev = 0;
   private readonly unsynced = new Map<number, WatchState>();
   private catchUpPending = false;
   private closed = false;
-  /** The synced watchers as an array, rebuilt only after the set changes. */
-  private snapshotCache: WatchState[] | undefined;
 
   constructor(private readonly engine: MvccEngine) {}
 
@@ -55,7 +57,7 @@ export class WatchHub {
     return {
       id: w.id,
       cancel: () => {
-        this.removeSynced(w.id);
+        this.removeSynced(w);
         this.unsynced.delete(w.id);
       },
     };
@@ -64,51 +66,42 @@ export class WatchHub {
   /** Called after applying writes that took the store from revision `from - 1` to `to`. */
   notify(from: number, to: number): void {
     if (this.synced.size === 0 || to < from) return;
-    let wantPrev = false;
-    for (const w of this.synced.values()) if (w.opts.prevKv) wantPrev = true;
-    const events = this.engine.changes(from, to, { prevKv: wantPrev });
-    // A listener may cancel watches (its own or others') while we deliver; a snapshot keeps the walk well defined.
-    // An API server keeps one watcher per resource here, most of which see nothing of a given write, so the
-    // snapshot is reused and a watcher's event list is only built once one of them is its.
-    const watchers = this.snapshot();
-    for (const w of watchers) {
-      if (!this.synced.has(w.id)) continue;
-      const mine = this.select(w, events);
-      w.next = to + 1;
-      if (mine !== undefined) this.deliver(w, mine, to);
+    const events = this.engine.changes(from, to, { prevKv: this.syncedWantingPrev > 0 });
+    const batches = new Map<WatchState, WatchEvent[]>();
+    for (const ev of events) {
+      this.syncedIndex.forEachHolding(ev.kv.key, (w) => {
+        // A watcher that starts in the future (startRevision above the current one) skips what comes before.
+        if (ev.kv.modRevision < w.next) return;
+        if (ev.type === 'PUT' ? w.opts.noPut : w.opts.noDelete) return;
+        let mine = batches.get(w);
+        if (!mine) batches.set(w, (mine = []));
+        mine.push(!w.opts.prevKv && ev.prevKv ? { type: ev.type, kv: ev.kv } : ev);
+      });
     }
-  }
-
-  private addSynced(w: WatchState): void {
-    this.synced.set(w.id, w);
-    this.snapshotCache = undefined;
-  }
-
-  private removeSynced(id: number): void {
-    if (this.synced.delete(id)) this.snapshotCache = undefined;
-  }
-
-  private snapshot(): WatchState[] {
-    return (this.snapshotCache ??= [...this.synced.values()]);
+    for (const [w, mine] of batches) {
+      // A listener may have canceled this watch while an earlier one was being told.
+      if (!this.synced.has(w.id)) continue;
+      w.next = to + 1;
+      this.deliver(w, mine, to);
+    }
   }
 
   close(): void {
     this.closed = true;
-    this.synced.clear();
-    this.snapshotCache = undefined;
+    for (const w of [...this.synced.values()]) this.removeSynced(w);
     this.unsynced.clear();
   }
 
-  private select(w: WatchState, events: WatchEvent[]): WatchEvent[] | undefined {
-    let out: WatchEvent[] | undefined;
-    const { key, rangeEnd, noPut, noDelete, prevKv } = w.opts;
-    for (const ev of events) {
-      if (ev.kv.modRevision < w.next) continue;
-      if (ev.type === 'PUT' ? noPut : noDelete) continue;
-      if (!inRange(ev.kv.key, key, rangeEnd)) continue;
-      (out ??= []).push(!prevKv && ev.prevKv ? { type: ev.type, kv: ev.kv } : ev);
-    }
-    return out;
+  private addSynced(w: WatchState): void {
+    this.synced.set(w.id, w);
+    this.syncedIndex.add(w, w.opts);
+    if (w.opts.prevKv) this.syncedWantingPrev++;
+  }
+
+  private removeSynced(w: WatchState): void {
+    if (!this.synced.delete(w.id)) return;
+    this.syncedIndex.remove(w, w.opts);
+    if (w.opts.prevKv) this.syncedWantingPrev--;
   }
 
   private deliver(w: WatchState, events: WatchEvent[], revision: number): void {
@@ -116,7 +109,7 @@ export class WatchHub {
       w.listener.onEvents(events, revision);
     } catch {
       // A listener that throws loses its watch rather than breaking delivery to everyone else.
-      this.removeSynced(w.id);
+      this.removeSynced(w);
       this.unsynced.delete(w.id);
     }
   }

@@ -188,7 +188,10 @@ export class ObjectRest {
     const storage = this.ctx.storage(def);
     const strategy = strategyFor(def);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const cur = await this.current(def, namespace, name);
+      // A binding reads the current pod and never changes it (it works on the copy below and takes nothing over
+      // by reference that it changes later), so it may read the cache's own object; other updates may share
+      // parts of it into the new object and then default them in place (namespaces' spec), so they get a copy.
+      const cur = await this.current(def, namespace, name, subresource === 'binding');
       if (!cur) {
         if (createIfMissing) return { obj: await createIfMissing(), created: true };
         throw notFound(groupResource(def), name);
@@ -230,14 +233,15 @@ export class ObjectRest {
   }
 
   /**
-   * The stored object, from the watch cache when it mirrors the store, else from the store. A private
-   * StoredObject over the cached bytes: its decoded form is this write's own, neither shared nor kept (copied
-   * from the cache's decoded form when a reader, e.g. a watch with a selector, has decoded it already).
+   * The stored object, from the watch cache when it mirrors the store, else from the store. Unless `readOnly`,
+   * a private StoredObject over the cached bytes: its decoded form is this write's own, neither shared nor kept
+   * (copied from the cache's decoded form when there is one, parsed otherwise).
    */
-  private async current(def: ResourceDefinition, namespace: string | undefined, name: string): Promise<StoredObject | undefined> {
+  private async current(def: ResourceDefinition, namespace: string | undefined, name: string, readOnly: boolean): Promise<StoredObject | undefined> {
     const cache = this.ctx.cache(def);
     if (cache.consistentRevision() === undefined) return this.ctx.storage(def).get(namespace, name);
     const cached = cache.getStored(objectKey(def, namespace, name));
+    if (readOnly) return cached;
     return cached && new StoredObject(cached.raw, cached.rv, cached.ownObject());
   }
 
