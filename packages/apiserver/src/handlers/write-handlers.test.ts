@@ -1,6 +1,6 @@
 /** PUT semantics that the write path's shortcuts must keep (no-op updates store nothing, real ones do), and binding. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer } from '../../test-util/server.js';
+import { call, startTestServer, watchEvents } from '../../test-util/server.js';
 import type { ApiServer } from '../index.js';
 
 let server: ApiServer;
@@ -77,6 +77,22 @@ describe('binding a pod', () => {
     expect(bound.status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'True' }));
     expect(Number(bound.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
     expect(bound.metadata.managedFields).toEqual(created.metadata.managedFields);
+  });
+
+  it("leaves the cached version it bound from as it was: a selector watch replaying it still sees an unscheduled pod", async () => {
+    // The binding reads the watch cache's own object without a copy; were it changed, the replayed ADDED (matched
+    // on that object) would go missing.
+    const created = (await call(server, 'POST', PODS, pod('kept-as-was'))).body;
+    expect((await call(server, 'POST', `${PODS}/kept-as-was/binding`, binding('kept-as-was', 'node-a'))).status).toBe(201);
+    const from = Number(created.metadata.resourceVersion) - 1;
+    const { events } = await watchEvents(server, `${PODS}?watch=true&resourceVersion=${from}&fieldSelector=spec.nodeName%3D`, (evs) =>
+      evs.some((e) => e.object.metadata.name === 'kept-as-was' && e.type === 'DELETED'),
+    );
+    const mine = events.filter((e) => e.object.metadata.name === 'kept-as-was');
+    expect(mine.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
+    expect(mine[0].object.spec.nodeName).toBeUndefined();
+    expect(mine[0].object.status.conditions ?? []).not.toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'True' }));
+    expect(mine[1].object.spec.nodeName).toBe('node-a');
   });
 
   it('answers 409 for a pod that is already bound, and leaves it on its node', async () => {
