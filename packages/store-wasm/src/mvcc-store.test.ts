@@ -117,6 +117,20 @@ for (const { kind, available, reason } of engineAvailability()) {
       expect(rec.events.map((e) => e.kv.modRevision)).toEqual(Array.from({ length: 2501 }, (_, i) => i + 2));
     });
 
+    it('holds back from a watcher that starts at a future revision every change before it, on keys and prefixes', async () => {
+      const prefix = recorder();
+      const key = recorder();
+      store.watch({ key: b('/f/'), rangeEnd: prefixEnd(b('/f/')), startRevision: 4 }, prefix.listener);
+      store.watch({ key: b('/f/a'), startRevision: 4 }, key.listener);
+      await store.put(b('/f/a'), b('1')); // revision 2
+      await store.put(b('/f/a'), b('2')); // 3
+      await store.put(b('/f/a'), b('3')); // 4
+      await store.put(b('/f/b'), b('4')); // 5
+      await prefix.waitFor(2);
+      expect(summary(prefix.events)).toEqual(['PUT /f/a@4', 'PUT /f/b@5']);
+      expect(summary(key.events)).toEqual(['PUT /f/a@4']);
+    });
+
     it('tells a watcher whose start revision was compacted, and sends nothing else', async () => {
       await store.put(b('k'), b('1'));
       await store.put(b('k'), b('2'));

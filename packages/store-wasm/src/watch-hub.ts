@@ -8,7 +8,10 @@ interface WatchState {
   id: number;
   opts: WatchOptions;
   listener: WatchListener;
-  /** The next revision this watcher has not yet seen. */
+  /**
+   * No revision below this one is delivered: the watch's start, then past what it was last sent. Only raised when
+   * the watcher is sent something, so for a synced watcher it is a floor, not the store's revision.
+   */
   next: number;
 }
 
