@@ -60,4 +60,18 @@ describe('WatcherIndex', () => {
     index.remove('pods', { key: utf8('/registry/pods/'), rangeEnd: prefixEnd(utf8('/registry/pods/')) });
     expect(seen('/registry/pods/default/web')).toEqual(['one pod', 'pods in default']);
   });
+
+  it('keeps no trie nodes for prefixes nobody watches any more', () => {
+    const index = new WatcherIndex<number>();
+    const keys = ['/registry/pods/', '/registry/pods/default/', '/registry/nodes/'].map(utf8);
+    keys.forEach((key, w) => index.add(w, { key, rangeEnd: prefixEnd(key) }));
+    index.remove(1, { key: keys[1]!, rangeEnd: prefixEnd(keys[1]!) });
+    // The shared path to '/registry/pods/' stays; the branch under it is gone.
+    const pods = [...keys[0]!].reduce((n: any, b) => n.next.get(b), (index as any).prefixes);
+    expect(pods.next).toBeUndefined();
+    index.remove(0, { key: keys[0]!, rangeEnd: prefixEnd(keys[0]!) });
+    index.remove(2, { key: keys[2]!, rangeEnd: prefixEnd(keys[2]!) });
+    expect((index as any).prefixes).toEqual({});
+    expect(holding(index, utf8('/registry/pods/default/a'))).toEqual([]);
+  });
 });
