@@ -1,7 +1,7 @@
 /**
  * scheduler_perf's SchedulingBasic, end to end through the API server: N nodes registered directly through the
- * API (no kubelets), then pods created at full speed while skiff-scheduler (its own process) binds them; the
- * figure is kube-scheduler's SchedulingThroughput, pods bound per second from the first create to the last
+ * API (no kubelets), then scheduler_perf's initPods created and bound, then the measured pods created at full
+ * speed while skiff-scheduler (its own process) binds them; the figure is kube-scheduler's SchedulingThroughput, pods bound per second from the first create to the last
  * binding, plus its per-second samples. A second phase stops the scheduler, creates pods while none runs, and
  * starts it again: that drain rate is the scheduler and the bindings alone, without creates competing.
  *
@@ -17,6 +17,12 @@ import { startApiServer, startSchedulerProcess, type ApiServerChild, type Schedu
 
 export interface EndToEndOptions {
   nodes: number;
+  /**
+   * Pods created and bound before the measured ones, as scheduler_perf's initPods (1,000 for SchedulingBasic's
+   * 5000Nodes_10000Pods): the measured pods meet a scheduler that has already placed some, and processes whose
+   * hot paths V8 has compiled, as in a running cluster. 0 measures from a cold start.
+   */
+  initPods: number;
   pods: number;
   /** Pods of the drain phase (created while no scheduler runs); 0 skips it. */
   drainPods: number;
@@ -45,6 +51,8 @@ export interface PhaseFigures {
 
 export interface EndToEndReport {
   nodesPerSecond: number;
+  /** The init pods (bound before the measured phase): how many and at what rate, created -> bound. */
+  init?: { pods: number; bound: number; throughput: number };
   concurrent: PhaseFigures;
   drain?: PhaseFigures;
   scheduler: { bindP50Ms?: number; bindP99Ms?: number; e2eP50Ms?: number; e2eP99Ms?: number; attempts: number };
@@ -75,6 +83,16 @@ async function inParallel(n: number, width: number, fn: (i: number) => Promise<u
     }),
   );
   return Math.min(next, n);
+}
+
+/** Waits for `done` or until `deadline` (performance.now() time), whichever comes first. */
+async function doneOrDeadline(done: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - performance.now()))))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function pct(sorted: number[], q: number): number {
@@ -172,7 +190,7 @@ async function concurrentPhase(o: EndToEndOptions, client: Client, api: ApiServe
     deadline,
   );
   const createMs = performance.now() - t0;
-  await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(0, deadline - performance.now())))]);
+  await doneOrDeadline(done, deadline);
   const end = boundAt.length ? Math.max(...boundAt) : performance.now();
   stop();
   const cpu = await cpuPerPod(m0, api, sched, boundAt.length);
@@ -187,6 +205,28 @@ async function concurrentPhase(o: EndToEndOptions, client: Client, api: ApiServe
     ...cpu,
     windowMs: end - t0,
   };
+}
+
+/** scheduler_perf's initPods: created at full speed and all bound before the measured phase starts. */
+async function initPhase(o: EndToEndOptions, client: Client): Promise<NonNullable<EndToEndReport['init']>> {
+  o.log(`end to end: ${o.initPods} init pods, bound before the measured ones`);
+  const pods = client.resource<Pod>('v1/pods').namespace('default');
+  let bound = 0;
+  let allBound!: () => void;
+  const done = new Promise<void>((r) => (allBound = r));
+  const stop = await watchBound(client, 'init-', () => {
+    if (++bound === o.initPods) allBound();
+  });
+  const t0 = performance.now();
+  const deadline = t0 + o.phaseBudgetMs;
+  try {
+    await inParallel(o.initPods, CREATE_WIDTH, (i) => pods.create(pod(`init-${i}`)), deadline);
+    await doneOrDeadline(done, deadline);
+  } finally {
+    stop();
+  }
+  if (bound < o.initPods) throw new Error(`end to end: only ${bound} of ${o.initPods} init pods were bound within ${o.phaseBudgetMs} ms`);
+  return { pods: o.initPods, bound, throughput: (bound / (performance.now() - t0)) * 1000 };
 }
 
 /** Phase two: pods pending before the scheduler starts; the rate at which a fresh scheduler binds them. */
@@ -206,7 +246,7 @@ async function drainPhase(o: EndToEndOptions, client: Client, api: ApiServerChil
   // The scheduler's start (listing nodes and pods) is not part of the drain; its CPU from here on is.
   const schedCpuAtStart = sched.cpuMs();
   const deadline = performance.now() + o.phaseBudgetMs;
-  await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(0, deadline - performance.now())))]);
+  await doneOrDeadline(done, deadline);
   stop();
   const first = Math.min(...boundAt);
   const last = Math.max(...boundAt);
@@ -235,6 +275,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndReport> {
     await inParallel(o.nodes, CREATE_WIDTH, (i) => nodes.create(node(i)));
     const nodesPerSecond = (o.nodes / (performance.now() - tn)) * 1000;
     sched = await startSchedulerProcess(api.url, api.dir, ['--engine', o.engine]);
+    const init = o.initPods > 0 ? await initPhase(o, client) : undefined;
     o.log(`end to end: creating ${o.pods} pods while skiff-scheduler (${o.engine}) binds them`);
     const concurrent = await concurrentPhase(o, client, api, sched);
     let drain: PhaseFigures | undefined;
@@ -250,6 +291,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndReport> {
     metricsText = '';
     return {
       nodesPerSecond,
+      init,
       concurrent,
       drain,
       scheduler: {
