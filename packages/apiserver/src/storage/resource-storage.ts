@@ -49,6 +49,15 @@ export class StoredObject {
     return this.decoded ? deepCopy(this.decoded) : decodeObject(raw, this.rv);
   }
 
+  /**
+   * Forgets the decoded form; the bytes stay, and `obj` parses them again if it is asked for. For a version that
+   * is no longer current: it is seldom decoded again (a watch replaying from before it, with a selector), and
+   * keeping its object graph alive in the watch cache made every young-generation GC copy it.
+   */
+  releaseDecoded(): void {
+    this.decoded = undefined;
+  }
+
   /** The object as JSON with its resourceVersion: what GET, LIST and watch events send. Do not modify. */
   get served(): Buffer {
     return (this.servedJson ??= servedBytes(this.raw, this.rv));

@@ -279,6 +279,8 @@ export class WatchCache {
         const set = this.namespaceWatchers.get(namespace);
         if (set) for (const w of set) this.dispatch(w, ev);
       }
+      // Every watcher has compared the replaced version with the new one; from here on it is history.
+      prev?.releaseDecoded();
     }
     this.revision = Math.max(this.revision, revision);
   }
