@@ -162,6 +162,19 @@ describe('the watch cache', () => {
     expect(r.seen.map((s) => s.split('@')[0])).toEqual(['ADDED m', 'MODIFIED m', 'DELETED m']);
   });
 
+  it('forgets a replaced version once dispatched, and a watch replaying through it still sees the right transitions', async () => {
+    const first = await put(cm('r', { tier: 'web' }));
+    const replaced = cache.getStored('/registry/configmaps/default/r')!;
+    expect(replaced.obj.metadata.labels).toEqual({ tier: 'web' }); // decoded while current
+    await put(cm('r', { tier: 'db' }));
+    expect((replaced as unknown as { decoded?: KubeObject }).decoded).toBeUndefined();
+    expect(replaced.obj.metadata.labels).toEqual({ tier: 'web' }); // parsed again from its bytes
+    // A selector watch from before the first version compares each version with the one it replaced.
+    const r = recorder();
+    cache.watch({ matches: (o) => o.metadata.labels?.tier === 'web' }, first - 1, r);
+    expect(r.seen.map((s) => s.split('@')[0])).toEqual(['ADDED r', 'DELETED r']);
+  });
+
   it('filters by namespace from the key alone', async () => {
     const r = recorder();
     cache.watch({ namespace: 'other' }, cache.revision, r);
