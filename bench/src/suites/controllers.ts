@@ -178,7 +178,7 @@ export const controllersSuite: Suite = {
     const results: BenchResult[] = [];
     const ratios: BenchRatio[] = [];
     const notes: string[] = [
-      'Binding and status: the node simulator (packages/controllers/test-util/node-simulator.ts, 16 writes in flight, 10 nodes) binds each pod through pods/binding and reports it Running/Ready through pods/status, standing in for the scheduler and kubelets until those processes exist. "no node agent" leaves pods Pending: controllers and the API server alone.',
+      'Binding and status: the node simulator (packages/controllers/test-util/node-simulator.ts, 16 writes in flight, 10 nodes; it shares the measuring pod informer, so this process decodes each pod event once for both) binds each pod through pods/binding and reports it Running/Ready through pods/status, standing in for the scheduler and kubelets until those processes exist. "no node agent" leaves pods Pending: controllers and the API server alone.',
       'The API server runs in its own process (in-memory store); the controllers (deployment + replicaset, 20 workers each, client limits 5,000 qps / burst 5,000, events on), the node simulator and the measuring informer share the bench process.',
     ];
     const timeout = (quickMs: number, fullMs: number) => (q ? quickMs : fullMs);
@@ -235,7 +235,7 @@ export const controllersSuite: Suite = {
       // been running. The same paths as the measured scenarios run first; the cold rate is reported beside them.
       const warmN = q ? 200 : 1000;
       ctx.log(`warm-up (not measured): one Deployment 0 -> ${warmN} with the node agent`);
-      const warmNodes = new NodeSimulator({ client, nodes: Array.from({ length: 10 }, (_, i) => `node-${i}`), namespaces: ['warm'] });
+      const warmNodes = new NodeSimulator({ client, nodes: Array.from({ length: 10 }, (_, i) => `node-${i}`), namespaces: ['warm'], informers: factory });
       await warmNodes.start();
       try {
         const warm = await scaleUp('warm', warmN, true);
@@ -253,7 +253,7 @@ export const controllersSuite: Suite = {
       results.push({ name: `scale-up 0->${n0}, no node agent: controller process CPU`, engine: 'ts', unit: 'us/pod', value: bare.cpu.own });
       ctx.log(`  ${n0} pods in ${bare.created.toFixed(1)} s (${(n0 / bare.created).toFixed(0)}/s), ${(bare.requests / n0).toFixed(2)} API requests per pod`);
 
-      nodes = new NodeSimulator({ client, nodes: Array.from({ length: 10 }, (_, i) => `node-${i}`), namespaces: ['scale', 'fan'] });
+      nodes = new NodeSimulator({ client, nodes: Array.from({ length: 10 }, (_, i) => `node-${i}`), namespaces: ['scale', 'fan'], informers: factory });
       await nodes.start();
       const n = q ? 500 : 5000;
       ctx.log(`scale-up with node agent: one Deployment 0 -> ${n}`);
