@@ -188,10 +188,13 @@ export class ObjectRest {
     const storage = this.ctx.storage(def);
     const strategy = strategyFor(def);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // A binding reads the current pod and never changes it (it works on the copy below and takes nothing over
-      // by reference that it changes later), so it may read the cache's own object; other updates may share
-      // parts of it into the new object and then default them in place (namespaces' spec), so they get a copy.
-      const cur = await this.current(def, namespace, name, subresource === 'binding');
+      // A binding or a status write reads the current object and never changes it: the producer works on the copy
+      // below (a status PUT ignores it), prepareUpdate builds a status write's object as a fresh copy of it, and
+      // managed fields are rebuilt without touching the old entries. So they may read the cache's own object.
+      // Other updates may share parts of it into the new object and then default them in place (namespaces'
+      // spec), so they get a private copy.
+      const readOnly = subresource === 'binding' || subresource === 'status';
+      const cur = await this.current(def, namespace, name, readOnly);
       if (!cur) {
         if (createIfMissing) return { obj: await createIfMissing(), created: true };
         throw notFound(groupResource(def), name);
