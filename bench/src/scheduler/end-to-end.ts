@@ -1,9 +1,10 @@
 /**
  * scheduler_perf's SchedulingBasic, end to end through the API server: N nodes registered directly through the
  * API (no kubelets), then scheduler_perf's initPods created and bound, then the measured pods created at full
- * speed while skiff-scheduler (its own process) binds them; the figure is kube-scheduler's SchedulingThroughput, pods bound per second from the first create to the last
- * binding, plus its per-second samples. A second phase stops the scheduler, creates pods while none runs, and
- * starts it again: that drain rate is the scheduler and the bindings alone, without creates competing.
+ * speed while skiff-scheduler (its own process) binds them; the figure is kube-scheduler's SchedulingThroughput,
+ * pods bound per second from the first measured create to the last binding, plus its per-second samples. A
+ * second phase stops the scheduler, creates pods while none runs, and starts it again: that drain rate is the
+ * scheduler and the bindings alone, without creates competing.
  *
  * Where the time goes: the CPU time of the API server and the scheduler processes (from /proc) and of this
  * process (creating pods, watching for bound ones) over each phase, per pod, and the API requests per pod by

@@ -139,7 +139,6 @@ function ownCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** Requests the API server has answered so far (all clients), from its /metrics. */
 /** The API server's request count so far, by "VERB resource" (subresources included, as in its metrics). */
 async function requestsByKind(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -154,6 +153,7 @@ async function requestsByKind(url: string): Promise<Map<string, number>> {
   return out;
 }
 
+/** Requests the API server has answered so far (all clients), from its /metrics. */
 async function apiRequests(url: string): Promise<number> {
   let n = 0;
   for (const v of (await requestsByKind(url)).values()) n += v;
