@@ -88,16 +88,18 @@ export interface ApiServerChild extends Child {
   dir: string;
 }
 
-/** Extra node flags for a server process from the environment ("--flag ..."): V8 logs, GC tracing, V8 tiering. */
+/**
+ * Node flags for a server process from the environment: SKIFF_BENCH_CPU_PROF=DIR writes a V8 CPU profile into DIR
+ * (where its time goes); `variable`="--flag ..." adds flags of its own (V8 logs, GC tracing, V8 tiering).
+ */
 function nodeFlags(variable: string): string[] {
-  return process.env[variable]?.split(' ').filter(Boolean) ?? [];
+  const dir = process.env.SKIFF_BENCH_CPU_PROF;
+  return [...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), ...(process.env[variable]?.split(' ').filter(Boolean) ?? [])];
 }
 
 export async function startApiServer(): Promise<ApiServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-scheduler-'));
-  // SKIFF_BENCH_CPU_PROF=DIR: a V8 CPU profile of the API server too.
-  const prof = process.env.SKIFF_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SKIFF_BENCH_CPU_PROF] : [];
-  const child = start([...prof, ...nodeFlags('SKIFF_BENCH_APISERVER_NODE_FLAGS'), APISERVER_BIN, '--port', '0', '--log-level', 'warn'], dir);
+  const child = start([...nodeFlags('SKIFF_BENCH_APISERVER_NODE_FLAGS'), APISERVER_BIN, '--port', '0', '--log-level', 'warn'], dir);
   const m = await child.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return {
     ...child,
@@ -116,10 +118,8 @@ export interface SchedulerChild extends Child {
 
 /** Starts skiff-scheduler against `server` and waits until it schedules (caches synced). */
 export async function startSchedulerProcess(server: string, cwd: string, extra: string[] = []): Promise<SchedulerChild> {
-  // SKIFF_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each scheduler process into DIR (where its time goes).
-  const prof = process.env.SKIFF_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SKIFF_BENCH_CPU_PROF] : [];
   const child = start(
-    [...prof, ...nodeFlags('SKIFF_BENCH_SCHEDULER_NODE_FLAGS'), SCHEDULER_BIN, '--master', server, '--leader-elect=false', '--metrics-bind-address', '127.0.0.1:0', '--kube-api-qps', '-1', '--log-level', 'info', ...extra],
+    [...nodeFlags('SKIFF_BENCH_SCHEDULER_NODE_FLAGS'), SCHEDULER_BIN, '--master', server, '--leader-elect=false', '--metrics-bind-address', '127.0.0.1:0', '--kube-api-qps', '-1', '--log-level', 'info', ...extra],
     cwd,
   );
   const m = await child.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"serving/, 60_000);
